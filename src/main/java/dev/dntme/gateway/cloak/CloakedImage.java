@@ -1,0 +1,4 @@
+package dev.dntme.gateway.cloak;
+
+/** The encoded public copy and what was measured on it. */
+public record CloakedImage(byte[] encoded, ProtectionReceipt receipt) {}
