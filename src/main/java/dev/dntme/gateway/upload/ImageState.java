@@ -1,0 +1,16 @@
+package dev.dntme.gateway.upload;
+
+/**
+ * Where an image is in its life. Every state is recoverable without a person: see
+ * {@link StaleUploadSweeper} and docs/architecture.md.
+ */
+enum ImageState {
+    /** Row written, original not yet (or not known to be) in the private bucket. */
+    RECEIVED,
+    /** Original durably stored; the public copy is being made. The client has not had a 201. */
+    STORED,
+    /** Public copy written; the client got (or will get on retry) a 201. */
+    PUBLISHED,
+    /** Being erased: public copy first, then original, then the row. */
+    DELETING
+}
