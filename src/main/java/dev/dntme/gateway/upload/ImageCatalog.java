@@ -58,11 +58,22 @@ class ImageCatalog {
                 .params(userId, key).query(ImageCatalog::map).optional();
     }
 
-    /** Rows left in a non-final state for longer than {@code age}: their request died with its process. */
-    List<ImageRecord> stale(Duration age, int limit) {
-        return jdbc.sql("select * from images where state <> ? and updated_at < ? order by updated_at fetch first ? rows only")
-                .params(ImageState.PUBLISHED.name(), ts(Instant.now().minus(age)), limit)
+    /**
+     * Rows no live request owns: FAILED and DELETING at any age, RECEIVED and STORED once older than
+     * {@code age} (their request died with its process).
+     */
+    List<ImageRecord> abandoned(Duration age, int limit) {
+        return jdbc.sql("select * from images where state in (?, ?) or (state in (?, ?) and updated_at < ?)"
+                        + " order by updated_at fetch first ? rows only")
+                .params(ImageState.FAILED.name(), ImageState.DELETING.name(), ImageState.RECEIVED.name(),
+                        ImageState.STORED.name(), ts(Instant.now().minus(age)), limit)
                 .query(ImageCatalog::map).list();
+    }
+
+    void markFailed(String id) {
+        jdbc.sql("update images set state = ?, updated_at = ? where id = ? and state in (?, ?)")
+                .params(ImageState.FAILED.name(), ts(Instant.now()), id, ImageState.RECEIVED.name(),
+                        ImageState.STORED.name()).update();
     }
 
     /** Marks any row for erasure, whatever its state: an upload still running will then fail to publish. */

@@ -11,6 +11,11 @@ enum ImageState {
     STORED,
     /** Public copy written; the client got (or will get on retry) a 201. */
     PUBLISHED,
+    /**
+     * The request gave up and could not roll back (storage or catalog failing): objects may remain. The
+     * sweeper, or the client's retry with the same Idempotency-Key, finishes the roll-back.
+     */
+    FAILED,
     /** Being erased: public copy first, then original, then the row. */
     DELETING
 }

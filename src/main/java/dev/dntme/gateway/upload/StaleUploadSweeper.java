@@ -10,10 +10,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Moves every interrupted image to a final state without a person: rows left in RECEIVED or STORED
- * belong to requests that never answered 201, so they are rolled back (public copy, original, row) and
- * the client's retry starts clean; DELETING rows are erased to the end. Runs at start-up and then
- * periodically; only rows older than {@code dntme.upload.stale-after} are touched, so requests still
- * running on another replica are left alone.
+ * belong to requests that never answered 201, and FAILED rows to requests that could not roll back, so
+ * they are rolled back (public copy, original, row) and the client's retry starts clean; DELETING rows
+ * are erased to the end. Runs at start-up and then
+ * periodically; RECEIVED and STORED rows are touched only once older than
+ * {@code dntme.upload.stale-after}, so requests still running on another replica are left alone.
  */
 @Component
 class StaleUploadSweeper {
@@ -45,7 +46,7 @@ class StaleUploadSweeper {
     int sweep() {
         int done = 0;
         try {
-            List<ImageRecord> stale = catalog.stale(properties.staleAfter(), BATCH);
+            List<ImageRecord> stale = catalog.abandoned(properties.staleAfter(), BATCH);
             for (ImageRecord record : stale) {
                 try {
                     erasure.finish(record);

@@ -46,17 +46,20 @@ class UploadService {
     private final ImageCatalog catalog;
     private final ObjectStore store;
     private final PublicCopyRenderer renderer;
+    private final ImageErasure erasure;
     private final UploadProperties properties;
     private final JsonMapper json;
     private final MeterRegistry meters;
 
     UploadService(ImageDecoder decoder, FlagResolver flags, ImageCatalog catalog, ObjectStore store,
-            PublicCopyRenderer renderer, UploadProperties properties, JsonMapper json, MeterRegistry meters) {
+            PublicCopyRenderer renderer, ImageErasure erasure, UploadProperties properties, JsonMapper json,
+            MeterRegistry meters) {
         this.decoder = decoder;
         this.flags = flags;
         this.catalog = catalog;
         this.store = store;
         this.renderer = renderer;
+        this.erasure = erasure;
         this.properties = properties;
         this.json = json;
         this.meters = meters;
@@ -69,7 +72,9 @@ class UploadService {
         String sha256 = sha256(command.bytes());
         if (key != null) {
             Optional<ImageRecord> earlier = catalog.findByIdempotencyKey(userId, key);
-            if (earlier.isPresent()) {
+            if (earlier.isPresent() && earlier.get().state() == ImageState.FAILED) {
+                erasure.finish(earlier.get()); // the earlier try could not clean up; do it now, then start afresh
+            } else if (earlier.isPresent()) {
                 return replay(earlier.get(), sha256);
             }
         }
@@ -118,14 +123,22 @@ class UploadService {
         }
     }
 
-    /** Best effort, newest first; whatever fails here stays for the sweeper, which retries the same steps. */
-    void rollBack(ImageRecord record) {
+    /**
+     * Public copy, then original, then the row: the row goes last because it is what tells the sweeper
+     * that objects may exist (a timed-out write may still have landed). If storage is failing, the row
+     * is marked FAILED and left for the sweeper or the client's retry.
+     */
+    private void rollBack(ImageRecord record) {
         try {
-            store.deletePublic(record.publicKey());
-            store.deleteOriginal(record.originalKey());
-            catalog.delete(record.id());
+            erasure.finish(record);
         } catch (RuntimeException e) {
             log.warn("roll-back of image {} incomplete, left for the sweeper: {}", record.id(), e.getMessage());
+            try {
+                catalog.markFailed(record.id());
+            } catch (RuntimeException catalogDown) {
+                log.warn("image {} stays {} until the sweeper sees it: {}", record.id(), record.state(),
+                        catalogDown.getMessage());
+            }
         }
     }
 
