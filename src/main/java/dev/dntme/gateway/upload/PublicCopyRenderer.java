@@ -19,10 +19,12 @@ class PublicCopyRenderer {
 
     private final CloakEngine cloak;
     private final PublicEncoder encoder;
+    private final UploadMetrics metrics;
 
-    PublicCopyRenderer(CloakEngine cloak, PublicEncoder encoder) {
+    PublicCopyRenderer(CloakEngine cloak, PublicEncoder encoder, UploadMetrics metrics) {
         this.cloak = cloak;
         this.encoder = encoder;
+        this.metrics = metrics;
     }
 
     PublicCopy render(DecodedImage image, boolean dntMe, CloakStrength strength) {
@@ -33,8 +35,11 @@ class PublicCopyRenderer {
         if (!cloak.isReady()) {
             throw new CloakUnavailableException("cloak engine not ready");
         }
+        long start = System.nanoTime();
         CloakedImage cloaked = cloak.cloak(image.rgb(), strength,
                 pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
+        metrics.cloaked(strength.name().toLowerCase(java.util.Locale.ROOT),
+                java.time.Duration.ofNanos(System.nanoTime() - start), cloaked.receipt().faces().size());
         return new PublicCopy(cloaked.encoded(), format, cloaked.receipt().faces().size(), cloaked.receipt());
     }
 }

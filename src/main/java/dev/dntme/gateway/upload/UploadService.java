@@ -10,7 +10,6 @@ import dev.dntme.gateway.imaging.ImageDecoder;
 import dev.dntme.gateway.storage.ObjectStore;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -49,11 +48,11 @@ class UploadService {
     private final ImageErasure erasure;
     private final UploadProperties properties;
     private final JsonMapper json;
-    private final MeterRegistry meters;
+    private final UploadMetrics metrics;
 
     UploadService(ImageDecoder decoder, FlagResolver flags, ImageCatalog catalog, ObjectStore store,
             PublicCopyRenderer renderer, ImageErasure erasure, UploadProperties properties, JsonMapper json,
-            MeterRegistry meters) {
+            UploadMetrics metrics) {
         this.decoder = decoder;
         this.flags = flags;
         this.catalog = catalog;
@@ -62,7 +61,7 @@ class UploadService {
         this.erasure = erasure;
         this.properties = properties;
         this.json = json;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     UploadResult upload(UploadCommand command) {
@@ -104,6 +103,8 @@ class UploadService {
             requireTransition(record, ImageState.RECEIVED, ImageState.STORED);
             PublicCopy copy = renderer.render(image, flag.dntMe(), strength);
             store.putPublic(record.publicKey(), copy.bytes(), copy.format().mediaType());
+            metrics.bytesIn(command.bytes().length);
+            metrics.bytesOut(copy.bytes().length);
             ImageRecord published = record.published(copy.faces(), receiptJson(copy.receipt()),
                     copy.receipt() == null ? null : copy.receipt().modelVersion());
             if (!catalog.markPublished(published)) {
@@ -197,7 +198,7 @@ class UploadService {
     }
 
     private void count(String outcome, String reason) {
-        meters.counter("dntme.uploads", "outcome", outcome, "reason", reason).increment();
+        metrics.outcome(outcome, reason);
     }
 
     private static String reason(RuntimeException failure) {
