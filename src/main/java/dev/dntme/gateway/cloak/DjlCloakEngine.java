@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.awt.Rectangle;
@@ -156,8 +157,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         Models models;
         CloakOptimizer optimizer;
         try {
-            // process-wide in PyTorch; every worker sets the same value
-            JniUtils.setNumThreads(properties.intraOpThreads());
+            configureThreads(properties.intraOpThreads());
             models = loader.load(properties);
             optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip, defaultEot(), CELL);
             warmUp(models, optimizer);
@@ -187,6 +187,19 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 }
             }
         }
+    }
+
+    /**
+     * PyTorch's intra-op thread count is process-wide: the property covers an engine not started yet,
+     * the JNI call one that is (the native library must be loaded before it can be called).
+     */
+    private static synchronized void configureThreads(int intraOp) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(intraOp);
     }
 
     /** Zoom, shift and blur ranges of the transformations the cloak must survive (see docs/cloak.md). */
