@@ -1,0 +1,272 @@
+package dev.dntme.gateway.cloak;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/**
+ * The cloak: projected gradient ascent on the distance between a face's embedding and its clean
+ * embedding, in image pixels, under an L-infinity cap, over random transformations, with the real
+ * publish path (round to 8 bits, encode, decode, re-extract the chip) in the loop.
+ *
+ * <p>Loss, per face f with clean descriptor e_f and published-path correction r_f:
+ * {@code maximise mean_t || net(T_t(warp(x_f + up(d_f)) + r_f)) - e_f ||^2, |d_f| <= eps}. The
+ * correction r_f is the difference between the chip the real path produced at the last check and the
+ * chip the differentiable warp produces: a straight-through estimate of rounding, JPEG and the
+ * aligner's own resampling, refreshed at every check.
+ *
+ * <p>Not thread-safe: one instance per worker thread (it owns no native memory; each call works in
+ * its own sub-manager of the manager passed in).
+ */
+final class CloakOptimizer {
+
+    /** Extracts a 150x150 CHW RGB 0..255 chip the way the recogniser being defeated would. */
+    @FunctionalInterface
+    interface ChipExtractor {
+        float[] extract(BufferedImage image, AffineTransform chipToImage);
+    }
+
+    /** A face to cloak: where its chip comes from and its box for the receipt. */
+    record Target(AffineTransform chipToImage, Rectangle box) {}
+
+    /** Measured on the published bytes. */
+    record FaceResult(Rectangle box, double distance, double ssim) {}
+
+    record Result(byte[] encoded, BufferedImage published, List<FaceResult> faces, int rounds, int steps) {}
+
+    private static final int S = FaceRecognitionNet.CHIP_SIZE;
+
+    private final FaceRecognitionNet net;
+    private final NDManager manager;
+    private final ChipExtractor extractor;
+    private final Eot eot;
+    private final double cellInChipPixels;
+
+    CloakOptimizer(FaceRecognitionNet net, NDManager manager, ChipExtractor extractor, Eot eot, double cellInChipPixels) {
+        this.net = net;
+        this.manager = manager;
+        this.extractor = extractor;
+        this.eot = eot;
+        this.cellInChipPixels = cellInChipPixels;
+    }
+
+    Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
+        int n = targets.size();
+        List<ChipWarp> warps = new ArrayList<>();
+        List<float[]> bases = new ArrayList<>();
+        float[][] clean = new float[n][];
+        for (int f = 0; f < n; f++) {
+            ChipWarp w = new ChipWarp(targets.get(f).chipToImage(), image.getWidth(), image.getHeight(), cellInChipPixels);
+            warps.add(w);
+            bases.add(w.readRegion(image));
+            clean[f] = extractor.extract(image, targets.get(f).chipToImage());
+        }
+        float[][] cleanDesc = net.describe(clean);
+
+        float eps = budget.epsilon();
+        float[][] grids = new float[n][];
+        float[][] corrections = new float[n][3 * S * S];
+        for (int f = 0; f < n; f++) {
+            // PGD from random noise: at d = 0 the gradient of ||f(x+d) - f(x)||^2 is exactly zero
+            grids[f] = new float[3 * warps.get(f).gridH * warps.get(f).gridW];
+            for (int i = 0; i < grids[f].length; i++) {
+                grids[f][i] = (float) ((rng.nextDouble() * 2 - 1) * eps);
+            }
+        }
+
+        // the aligner anti-aliases, the differentiable warp samples: start from their known difference
+        updateCorrections(warps, bases, grids, clean, corrections, true);
+
+        double[] distance = new double[n];
+        boolean[] active = new boolean[n];
+        java.util.Arrays.fill(active, true);
+        byte[] encoded = null;
+        BufferedImage published = null;
+        int totalSteps = 0;
+        int round = 0;
+        while (round < budget.rounds()) {
+            int steps = round == 0 ? budget.steps() : budget.retrySteps();
+            for (int k = 0; k < steps; k++) {
+                double alpha = round == 0
+                        ? eps * Math.max(0.08, 0.4 * (1 - (double) k / steps))
+                        : eps * 0.12;
+                step(warps, bases, grids, corrections, cleanDesc, active, alpha, eps, budget.eotSamples(), rng);
+                totalSteps++;
+            }
+            round++;
+
+            published = compose(image, warps, grids, eps);
+            encoded = encoder.encode(published);
+            BufferedImage decoded = decode(encoded);
+            float[][] real = new float[n][];
+            for (int f = 0; f < n; f++) {
+                real[f] = extractor.extract(decoded, targets.get(f).chipToImage());
+            }
+            float[][] realDesc = net.describe(real);
+            boolean done = true;
+            for (int f = 0; f < n; f++) {
+                distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
+                active[f] = distance[f] < budget.targetDistance();
+                done &= !active[f];
+            }
+            published = decoded;
+            if (done) {
+                break;
+            }
+            updateCorrections(warps, bases, grids, real, corrections, false);
+        }
+
+        List<FaceResult> results = new ArrayList<>();
+        for (int f = 0; f < n; f++) {
+            Rectangle box = targets.get(f).box();
+            if (distance[f] < budget.failDistance()) {
+                throw new CloakFailedException(String.format(
+                        "face at %d,%d %dx%d is still %.3f from its original after %d rounds (needs %.2f)",
+                        box.x, box.y, box.width, box.height, distance[f], round, budget.failDistance()));
+            }
+            results.add(new FaceResult(box, distance[f], Ssim.of(image, published, box)));
+        }
+        return new Result(encoded, published, results, round, totalSteps);
+    }
+
+    private void step(List<ChipWarp> warps, List<float[]> bases, float[][] grids, float[][] corrections,
+            float[][] cleanDesc, boolean[] active, double alpha, float eps, int samples, Random rng) {
+        List<Integer> faces = new ArrayList<>();
+        for (int f = 0; f < warps.size(); f++) {
+            if (active[f]) {
+                faces.add(f);
+            }
+        }
+        if (faces.isEmpty()) {
+            return;
+        }
+        // without a per-pass sub-manager every step leaks its graph's native buffers
+        try (NDManager pass = manager.newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDList gridArrays = new NDList();
+            NDList chips = new NDList();
+            float[] targets = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
+            for (int i = 0; i < faces.size(); i++) {
+                int f = faces.get(i);
+                ChipWarp w = warps.get(f);
+                NDArray grid = pass.create(grids[f], new Shape(3, w.gridH, w.gridW));
+                grid.setRequiresGradient(true);
+                gridArrays.add(grid);
+                NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
+                NDArray region = base.add(w.upsample(grid, pass)).clip(0, 255);
+                NDArray chip = w.warp(region, pass).add(pass.create(corrections[f], new Shape(3, S, S)));
+                chips.add(chip.expandDims(0));
+                System.arraycopy(cleanDesc[f], 0, targets, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
+            }
+            NDArray batch = chips.size() == 1 ? chips.head() : NDArrays.concat(chips, 0);
+            NDArray transformed = eot.apply(batch, samples, rng, pass);
+            NDArray emb = net.forward(transformed).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
+            NDArray e0 = pass.create(targets, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
+            // ascent on the squared distance == descent on its negative
+            NDArray loss = emb.sub(e0).square().sum().div(-samples);
+            gc.backward(loss);
+            for (int i = 0; i < faces.size(); i++) {
+                int f = faces.get(i);
+                float[] g = gridArrays.get(i).getGradient().toFloatArray();
+                float[] d = grids[f];
+                for (int j = 0; j < d.length; j++) {
+                    float v = d[j] - (float) (alpha * Math.signum(g[j]));
+                    d[j] = Math.max(-eps, Math.min(eps, v));
+                }
+            }
+        }
+    }
+
+    /** Straight-through correction: real published chip minus the differentiable model's chip. */
+    private void updateCorrections(List<ChipWarp> warps, List<float[]> bases, float[][] grids, float[][] real,
+            float[][] corrections, boolean clean) {
+        try (NDManager pass = manager.newSubManager()) {
+            for (int f = 0; f < warps.size(); f++) {
+                ChipWarp w = warps.get(f);
+                NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
+                if (!clean) {
+                    base = base.add(w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass)).clip(0, 255);
+                }
+                float[] model = w.warp(base, pass).toFloatArray();
+                for (int i = 0; i < model.length; i++) {
+                    corrections[f][i] = real[f][i] - model[i];
+                }
+            }
+        }
+    }
+
+    /** The image with every face's perturbation added (summed where regions overlap, still capped at eps), rounded to 8 bits. */
+    private BufferedImage compose(BufferedImage image, List<ChipWarp> warps, float[][] grids, float eps) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = image.getRGB(0, 0, width, height, null, 0, width);
+        Rectangle union = warps.get(0).region;
+        for (ChipWarp w : warps) {
+            union = union.union(w.region);
+        }
+        float[] delta = new float[3 * union.width * union.height];
+        int plane = union.width * union.height;
+        try (NDManager pass = manager.newSubManager()) {
+            for (int f = 0; f < warps.size(); f++) {
+                ChipWarp w = warps.get(f);
+                float[] d = w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass).toFloatArray();
+                int rp = w.region.width * w.region.height;
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < w.region.height; y++) {
+                        int uy = w.region.y + y - union.y;
+                        for (int x = 0; x < w.region.width; x++) {
+                            int ux = w.region.x + x - union.x;
+                            delta[c * plane + uy * union.width + ux] += d[c * rp + y * w.region.width + x];
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = Math.max(-eps, Math.min(eps, delta[i])); // overlapping faces share one budget
+        }
+        for (int y = 0; y < union.height; y++) {
+            for (int x = 0; x < union.width; x++) {
+                int i = (union.y + y) * width + union.x + x;
+                int p = rgb[i];
+                int r = clampByte(((p >> 16) & 0xFF) + delta[y * union.width + x]);
+                int g = clampByte(((p >> 8) & 0xFF) + delta[plane + y * union.width + x]);
+                int b = clampByte((p & 0xFF) + delta[2 * plane + y * union.width + x]);
+                rgb[i] = (r << 16) | (g << 8) | b;
+            }
+        }
+        out.setRGB(0, 0, width, height, rgb, 0, width);
+        return out;
+    }
+
+    private static int clampByte(float v) {
+        return Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    static BufferedImage decode(byte[] encoded) {
+        try {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+            if (img == null) {
+                throw new CloakFailedException("the encoder's output cannot be decoded");
+            }
+            return img;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.dntme.gateway.cloak;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code dntme.cloak.*}. Every setting has a default here, so the service runs with no configuration;
+ * a setting out of range stops start-up. Budgets are explained in docs/cloak.md.
+ *
+ * @param modelLocation        classpath folder of the face-api weights
+ * @param workers              cloak worker threads, each with its own model set
+ * @param intraOpThreads       PyTorch intra-op threads (process-wide); workers x this should not exceed the cores
+ * @param queueCapacity        photos waiting for a worker before new ones are refused (503)
+ * @param timeout              longest a caller waits for its photo, queueing included
+ * @param minDetectionScore    face detector threshold
+ * @param matchThreshold       distance under which the recogniser calls two faces the same person
+ * @param failMargin           a published face must end at least this far beyond the threshold, or the photo fails
+ * @param low                  budget for {@link CloakStrength#LOW}
+ * @param medium               budget for {@link CloakStrength#MEDIUM} (the default strength)
+ * @param high                 budget for {@link CloakStrength#HIGH}
+ */
+@Validated
+@ConfigurationProperties(prefix = "dntme.cloak")
+public record CloakProperties(
+        @NotBlank String modelLocation,
+        @NotNull @Min(1) @Max(64) Integer workers,
+        @NotNull @Min(1) @Max(64) Integer intraOpThreads,
+        @NotNull @Min(0) @Max(10_000) Integer queueCapacity,
+        @NotNull Duration timeout,
+        @NotNull @DecimalMin("0.05") @DecimalMax("0.99") Double minDetectionScore,
+        @NotNull @DecimalMin("0.1") @DecimalMax("2.0") Double matchThreshold,
+        @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failMargin,
+        @Valid Level low,
+        @Valid Level medium,
+        @Valid Level high) {
+
+    /**
+     * One strength's budget; unset fields take that strength's default.
+     *
+     * @param epsilon        L-infinity cap, 8-bit levels
+     * @param steps          PGD steps before the first publish check
+     * @param retrySteps     PGD steps after each failed check
+     * @param rounds         publish checks at most
+     * @param eotSamples     random transformations per face per step
+     * @param targetDistance stop once every published face is this far from its original
+     */
+    public record Level(
+            @DecimalMin("0.5") @DecimalMax("32") Float epsilon,
+            @Min(1) @Max(500) Integer steps,
+            @Min(0) @Max(500) Integer retrySteps,
+            @Min(1) @Max(20) Integer rounds,
+            @Min(1) @Max(32) Integer eotSamples,
+            @DecimalMin("0.1") @DecimalMax("3.0") Double targetDistance) {
+
+        Level orDefaults(Level d) {
+            return new Level(
+                    epsilon != null ? epsilon : d.epsilon,
+                    steps != null ? steps : d.steps,
+                    retrySteps != null ? retrySteps : d.retrySteps,
+                    rounds != null ? rounds : d.rounds,
+                    eotSamples != null ? eotSamples : d.eotSamples,
+                    targetDistance != null ? targetDistance : d.targetDistance);
+        }
+    }
+
+    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 2, 2, 0.75);
+    static final Level MEDIUM_DEFAULT = new Level(6f, 8, 4, 3, 2, 0.8);
+    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0);
+
+    public CloakProperties {
+        modelLocation = modelLocation != null ? modelLocation : "models/face-api";
+        workers = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
+        intraOpThreads = intraOpThreads != null ? intraOpThreads : 1;
+        queueCapacity = queueCapacity != null ? queueCapacity : 32;
+        timeout = timeout != null ? timeout : Duration.ofSeconds(60);
+        minDetectionScore = minDetectionScore != null ? minDetectionScore : 0.5;
+        matchThreshold = matchThreshold != null ? matchThreshold : 0.6;
+        failMargin = failMargin != null ? failMargin : 0.05;
+        low = low != null ? low.orDefaults(LOW_DEFAULT) : LOW_DEFAULT;
+        medium = medium != null ? medium.orDefaults(MEDIUM_DEFAULT) : MEDIUM_DEFAULT;
+        high = high != null ? high.orDefaults(HIGH_DEFAULT) : HIGH_DEFAULT;
+    }
+
+    /** Everything at its default. */
+    public static CloakProperties defaults() {
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The optimiser budget for a strength. */
+    CloakBudget budget(CloakStrength strength) {
+        Level l = switch (strength) {
+            case LOW -> low;
+            case MEDIUM -> medium;
+            case HIGH -> high;
+        };
+        double fail = matchThreshold + failMargin;
+        return new CloakBudget(l.epsilon(), l.steps(), l.retrySteps(), l.rounds(), l.eotSamples(),
+                Math.max(l.targetDistance(), fail), fail);
+    }
+}

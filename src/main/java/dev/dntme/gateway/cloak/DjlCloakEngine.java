@@ -1,0 +1,269 @@
+package dev.dntme.gateway.cloak;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The cloak engine on DJL/PyTorch (CPU): face-api's detector, landmarks and dlib recognition net.
+ *
+ * <p>Models load and warm up on the worker threads at construction, off the request path;
+ * {@link #isReady()} turns true when every worker is warm and stays false for good if any load
+ * failed. Each worker thread owns its model set (no native state is shared between threads) and
+ * PyTorch runs one intra-op thread per worker by default: on a small shared machine more OpenMP
+ * threads than cores spin and make latency erratic. Photos queue in a bounded queue; a full queue
+ * or a photo that waits past the timeout is answered with {@link CloakUnavailableException}.
+ */
+@Component
+public class DjlCloakEngine implements CloakEngine, DisposableBean {
+
+    /** face-api weights + algorithm revision; bump the suffix whenever the cloak's output changes. */
+    static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
+
+    private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
+
+    private final CloakProperties properties;
+    private final BlockingQueue<Job> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final CountDownLatch loaded;
+    private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
+    private final ModelLoader loader;
+    private volatile boolean closed;
+
+    public DjlCloakEngine(CloakProperties properties) {
+        this(properties, ModelLoader.DEFAULT);
+    }
+
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader) {
+        this.properties = properties;
+        this.loader = loader;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
+        this.loaded = new CountDownLatch(properties.workers());
+        for (int i = 0; i < properties.workers(); i++) {
+            Thread t = new Thread(this::work, "cloak-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /** Seam for the "models cannot load" path; production loads from the classpath. */
+    @FunctionalInterface
+    interface ModelLoader {
+        Models load(CloakProperties properties);
+
+        ModelLoader DEFAULT = p -> {
+            NDManager manager = NDManager.newBaseManager();
+            try {
+                FaceRecognitionNet net = FaceRecognitionNet.load(manager, p.modelLocation());
+                FaceLocator locator = new FaceLocator(p.minDetectionScore().floatValue());
+                return new Models(manager, net, locator);
+            } catch (RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+        };
+    }
+
+    /** One worker's model set. */
+    record Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator) implements AutoCloseable {
+        @Override
+        public void close() {
+            locator.close();
+            net.close();
+            manager.close();
+        }
+    }
+
+    private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder, CompletableFuture<CloakedImage> result) {}
+
+    @Override
+    public boolean isReady() {
+        return !closed && loaded.getCount() == 0 && loadFailure.get() == null;
+    }
+
+    @Override
+    public String modelVersion() {
+        return MODEL_VERSION;
+    }
+
+    /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */
+    boolean awaitReady(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (loadFailure.get() == null && !loaded.await(50, TimeUnit.MILLISECONDS)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+        }
+        return isReady();
+    }
+
+    @Override
+    public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder) {
+        if (!isReady()) {
+            Throwable failure = loadFailure.get();
+            throw failure != null
+                    ? new CloakUnavailableException("cloak models failed to load", failure)
+                    : new CloakUnavailableException("cloak models are still loading");
+        }
+        Job job = new Job(image, strength, encoder, new CompletableFuture<>());
+        if (!queue.offer(job)) {
+            throw new CloakUnavailableException("all cloak workers are busy");
+        }
+        try {
+            return job.result().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            job.result().cancel(false); // a worker that has not started it skips it
+            throw new CloakUnavailableException("cloaking took longer than " + properties.timeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloakUnavailableException("interrupted while cloaking", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CloakFailedException f) {
+                throw f;
+            }
+            if (cause instanceof CloakUnavailableException u) {
+                throw u;
+            }
+            throw new CloakFailedException("cloak engine error: " + cause, cause);
+        }
+    }
+
+    private void work() {
+        Models models;
+        CloakOptimizer optimizer;
+        try {
+            configureThreads(properties.intraOpThreads());
+            models = loader.load(properties);
+            optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip, defaultEot(), CELL);
+            warmUp(models, optimizer);
+        } catch (Throwable e) {
+            log.error("cloak models failed to load; the engine stays unavailable", e);
+            loadFailure.compareAndSet(null, e);
+            loaded.countDown();
+            return;
+        }
+        loaded.countDown();
+        Random random = new Random(new SecureRandom().nextLong());
+        try (models) {
+            while (!closed) {
+                Job job;
+                try {
+                    job = queue.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (job == null || job.result().isDone()) {
+                    continue;
+                }
+                try {
+                    job.result().complete(process(models, optimizer, job, random));
+                } catch (Throwable e) {
+                    job.result().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * PyTorch's intra-op thread count is process-wide: the property covers an engine not started yet,
+     * the JNI call one that is (the native library must be loaded before it can be called).
+     */
+    private static synchronized void configureThreads(int intraOp) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(intraOp);
+    }
+
+    /** Zoom, shift and blur ranges of the transformations the cloak must survive (see docs/cloak.md). */
+    static Eot defaultEot() {
+        return new Eot(0.06, 2, 1.0);
+    }
+
+    /** Perturbation grid cell, in chip pixels. */
+    static final double CELL = 1.0;
+
+    private CloakedImage process(Models models, CloakOptimizer optimizer, Job job, Random random) {
+        BufferedImage image = job.image();
+        List<LocatedFace> faces = models.locator().locate(image);
+        if (faces.isEmpty()) {
+            return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(MODEL_VERSION, job.strength().name(), List.of()));
+        }
+        List<CloakOptimizer.Target> targets = new ArrayList<>();
+        for (LocatedFace face : faces) {
+            targets.add(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds()));
+        }
+        CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
+        List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
+        for (CloakOptimizer.FaceResult f : result.faces()) {
+            Rectangle b = f.box();
+            receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
+        }
+        return new CloakedImage(result.encoded(), new ProtectionReceipt(MODEL_VERSION, job.strength().name(), List.copyOf(receiptFaces)));
+    }
+
+    /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */
+    private static void warmUp(Models models, CloakOptimizer optimizer) {
+        BufferedImage noise = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(7);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                noise.setRGB(x, y, r.nextInt(0x1000000));
+            }
+        }
+        models.locator().locate(noise);
+        CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0);
+        AffineTransform identity = AffineTransform.getTranslateInstance(25, 25);
+        optimizer.cloak(noise, List.of(new CloakOptimizer.Target(identity, new Rectangle(25, 25, 150, 150))), warm,
+                DjlCloakEngine::png, r);
+    }
+
+    private static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        closed = true;
+        for (Thread t : workers) {
+            t.interrupt();
+        }
+        Job pending;
+        while ((pending = queue.poll()) != null) {
+            pending.result().completeExceptionally(new CloakUnavailableException("cloak engine shut down"));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dntme.gateway.cloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+class CloakPropertiesTest {
+
+    @Configuration
+    @EnableConfigurationProperties(CloakProperties.class)
+    static class Config {}
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Config.class);
+
+    @Test
+    void withNoConfigurationEverySettingHasItsDefault() {
+        runner.run(context -> {
+            CloakProperties p = context.getBean(CloakProperties.class);
+            assertThat(p.modelLocation()).isEqualTo("models/face-api");
+            assertThat(p.matchThreshold()).isEqualTo(0.6);
+            assertThat(p.medium()).isEqualTo(CloakProperties.MEDIUM_DEFAULT);
+            assertThat(p.budget(CloakStrength.MEDIUM).failDistance()).isEqualTo(0.65, org.assertj.core.data.Offset.offset(1e-9));
+        });
+    }
+
+    @Test
+    void settingOneFieldOfAStrengthKeepsTheOtherDefaults() {
+        runner.withPropertyValues("dntme.cloak.medium.epsilon=7").run(context -> {
+            CloakProperties.Level medium = context.getBean(CloakProperties.class).medium();
+            assertThat(medium.epsilon()).isEqualTo(7f);
+            assertThat(medium.steps()).isEqualTo(CloakProperties.MEDIUM_DEFAULT.steps());
+        });
+    }
+
+    @Test
+    void anOutOfRangeSettingStopsStartUp() {
+        runner.withPropertyValues("dntme.cloak.workers=0").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.high.epsilon=64").run(context -> assertThat(context).hasFailed());
+    }
+}

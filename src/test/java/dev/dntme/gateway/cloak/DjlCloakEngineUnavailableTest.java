@@ -1,0 +1,24 @@
+package dev.dntme.gateway.cloak;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+
+class DjlCloakEngineUnavailableTest {
+
+    @Test
+    void anEngineWhoseModelsCannotLoadIsNeverReadyAndRefusesToCloak() throws InterruptedException {
+        CloakProperties missing = new CloakProperties("models/no-such-folder", 1, 1, null, null, null, null, null, null, null, null);
+        DjlCloakEngine engine = new DjlCloakEngine(missing);
+        try {
+            assertFalse(engine.awaitReady(60_000));
+            assertFalse(engine.isReady());
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            assertThrows(CloakUnavailableException.class, () -> engine.cloak(image, CloakStrength.MEDIUM, TestPhotos::jpeg90));
+        } finally {
+            engine.destroy();
+        }
+    }
+}
