@@ -53,6 +53,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final ModelLoader loader;
     private volatile boolean closed;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public DjlCloakEngine(CloakProperties properties) {
         this(properties, ModelLoader.DEFAULT);
     }

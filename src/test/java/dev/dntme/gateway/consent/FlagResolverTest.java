@@ -13,12 +13,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The precedence rule against the real catalog: request, header, photo metadata, user setting, default. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@org.springframework.context.annotation.Import(dev.dntme.gateway.support.TemporaryEngineDown.class)
 class FlagResolverTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
     }
 
     @Autowired

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.containers.MinIOContainer;
@@ -19,7 +18,6 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 /** The same storage code against MinIO, as production runs it; skipped where no Docker engine runs. */
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(dev.dntme.gateway.support.TemporaryEngineDown.class)
 class MinioStorageTest {
 
     @Container
@@ -28,6 +26,7 @@ class MinioStorageTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
         registry.add("dntme.s3.endpoint", MINIO::getS3URL);
         registry.add("dntme.s3.access-key", MINIO::getUserName);
         registry.add("dntme.s3.secret-key", MINIO::getPassword);

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -21,12 +20,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * timed-out write may have left.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(dev.dntme.gateway.support.TemporaryEngineDown.class)
 class StorageDownTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
         registry.add("dntme.s3.endpoint", () -> "http://127.0.0.1:9"); // discard port: nothing listens
     }
 

@@ -12,6 +12,15 @@ public final class GatewayTestSupport {
     private GatewayTestSupport() {
     }
 
+    /**
+     * The real cloak engine pointed at a folder with no weights: it fails to load, stays not-ready, and
+     * every flagged upload must fail closed. Cheap, so tests that never cloak use it too.
+     */
+    public static void cloakModelsMissing(DynamicPropertyRegistry registry) {
+        registry.add("dntme.cloak.model-location", () -> "models/not-installed");
+        registry.add("dntme.cloak.workers", () -> "1");
+    }
+
     public static void isolatedDataDir(DynamicPropertyRegistry registry) {
         try {
             Path target = Path.of("target", "test-data");

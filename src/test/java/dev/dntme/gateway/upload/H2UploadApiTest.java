@@ -12,5 +12,6 @@ class H2UploadApiTest extends UploadApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
     }
 }

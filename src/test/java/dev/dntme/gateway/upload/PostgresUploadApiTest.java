@@ -16,6 +16,7 @@ class PostgresUploadApiTest extends UploadApiContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
         String schema = "dntme_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String url = System.getenv().getOrDefault("DNTME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         registry.add("spring.datasource.url", () -> url + "?currentSchema=" + schema);

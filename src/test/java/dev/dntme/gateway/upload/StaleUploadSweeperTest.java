@@ -11,18 +11,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** What a crash leaves behind is brought to a final state by the sweeper, with real storage and catalog. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@Import(dev.dntme.gateway.support.TemporaryEngineDown.class)
 class StaleUploadSweeperTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
+        GatewayTestSupport.cloakModelsMissing(registry);
     }
 
     @Autowired

@@ -31,9 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a platform backend can rely on, through real HTTP against the running app with a real S3 server.
- * Subclasses run it on each catalog database. Flagged uploads are covered where the cloak engine runs.
+ * Subclasses run it on each catalog database, with a cloak engine whose models cannot load, so every
+ * flagged upload here must fail closed. Successful cloaking is covered by FlaggedUploadTest.
  */
-@org.springframework.context.annotation.Import(dev.dntme.gateway.support.TemporaryEngineDown.class)
 abstract class UploadApiContract {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -140,6 +140,39 @@ abstract class UploadApiContract {
         BufferedImage published = ImageIO.read(new ByteArrayInputStream(
                 api.anonymousGet(image.get("publicUrl").asString()).body()));
         assertThat(published.getColorModel().hasAlpha()).isTrue();
+    }
+
+    @Test
+    void aFlaggedUploadFailsClosedWhateverFlaggedItAndNothingIsStored() {
+        String user = newUser();
+        int publicBefore = inspector.publicKeys().size();
+        int privateBefore = inspector.privateKeys().size();
+        int rowsBefore = inspector.imageRows();
+        byte[] photo = TestImages.photo("people/biden/biden-2.jpg");
+
+        assertProblem(api.upload(photo).user(user).field("dntMe", "true").send(), 503, "cloak-unavailable");
+        assertProblem(api.upload(photo).user(user).header("DNT-ME", "1").send(), 503, "cloak-unavailable");
+        assertProblem(api.upload(TestImages.withDataMining(photo, "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED"))
+                .user(user).send(), 503, "cloak-unavailable");
+        api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": true}");
+        HttpResponse<String> bySetting = api.upload(photo).user(user).send();
+        assertProblem(bySetting, 503, "cloak-unavailable");
+        assertThat(bySetting.headers().firstValue("Retry-After")).isPresent();
+
+        assertThat(inspector.publicKeys()).hasSize(publicBefore);
+        assertThat(inspector.privateKeys()).hasSize(privateBefore);
+        assertThat(inspector.imageRows()).isEqualTo(rowsBefore);
+    }
+
+    @Test
+    void withoutCloakModelsTheReplicaIsAliveButNotReady() {
+        HttpResponse<String> readiness = api.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.base() + "/actuator/health/readiness")).GET().build());
+        HttpResponse<String> liveness = api.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(api.base() + "/actuator/health/liveness")).GET().build());
+
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(liveness.statusCode()).isEqualTo(200);
     }
 
     @Test
