@@ -82,6 +82,62 @@ class ImageCatalog {
                 .params(ImageState.DELETING.name(), ts(Instant.now()), id).update() == 1;
     }
 
+    /** Visible images of one user (published or withheld), oldest first, after the cursor. */
+    List<ImageRecord> userImagesAfter(String userId, Instant createdAt, String id, int limit) {
+        return jdbc.sql("select * from images where user_id = ? and state in (?, ?)"
+                        + " and (created_at > ? or (created_at = ? and id > ?))"
+                        + " order by created_at, id fetch first ? rows only")
+                .params(userId, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), ts(createdAt), ts(createdAt),
+                        id, limit)
+                .query(ImageCatalog::map).list();
+    }
+
+    int countUserImages(String userId) {
+        return jdbc.sql("select count(*) from images where user_id = ? and state in (?, ?)")
+                .params(userId, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name())
+                .query(Integer.class).single();
+    }
+
+    /** Flagged images whose public copy was made by another cloak model version (or withheld), oldest first. */
+    List<ImageRecord> outdatedCloaksAfter(String modelVersion, Instant createdAt, String id, int limit) {
+        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?)"
+                        + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)"
+                        + " and (created_at > ? or (created_at = ? and id > ?))"
+                        + " order by created_at, id fetch first ? rows only")
+                .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
+                        ImageState.WITHHELD.name(), ts(createdAt), ts(createdAt), id, limit)
+                .query(ImageCatalog::map).list();
+    }
+
+    int countOutdatedCloaks(String modelVersion) {
+        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?)"
+                        + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)")
+                .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
+                        ImageState.WITHHELD.name())
+                .query(Integer.class).single();
+    }
+
+    /** After a replacement: the row describes the new public copy. False when the image was erased meanwhile. */
+    boolean markRepublished(String id, boolean dntMe, FlagSource source, int faces, String receipt, String version) {
+        return jdbc.sql("update images set state = ?, dnt_me = ?, flag_source = ?, faces = ?, receipt = ?,"
+                        + " cloak_model_version = ?, updated_at = ? where id = ? and state in (?, ?)")
+                .params(ImageState.PUBLISHED.name(), dntMe, source.name(), faces, receipt, version,
+                        ts(Instant.now()), id, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name())
+                .update() == 1;
+    }
+
+    boolean markWithheld(String id, boolean dntMe, FlagSource source) {
+        return jdbc.sql("update images set state = ?, dnt_me = ?, flag_source = ?, faces = 0, receipt = null,"
+                        + " updated_at = ? where id = ? and state in (?, ?)")
+                .params(ImageState.WITHHELD.name(), dntMe, source.name(), ts(Instant.now()), id,
+                        ImageState.PUBLISHED.name(), ImageState.WITHHELD.name())
+                .update() == 1;
+    }
+
+    List<String> idsOfUser(String userId) {
+        return jdbc.sql("select id from images where user_id = ?").param(userId).query(String.class).list();
+    }
+
     void delete(String id) {
         jdbc.sql("delete from images where id = ?").param(id).update();
     }

@@ -1,5 +1,6 @@
 package dev.dntme.gateway.upload;
 
+import dev.dntme.gateway.storage.CdnPurge;
 import dev.dntme.gateway.storage.ObjectStore;
 import org.springframework.stereotype.Service;
 
@@ -13,10 +14,12 @@ class ImageErasure {
 
     private final ImageCatalog catalog;
     private final ObjectStore store;
+    private final CdnPurge cdn;
 
-    ImageErasure(ImageCatalog catalog, ObjectStore store) {
+    ImageErasure(ImageCatalog catalog, ObjectStore store, CdnPurge cdn) {
         this.catalog = catalog;
         this.store = store;
+        this.cdn = cdn;
     }
 
     /** Idempotent: erasing an image that is already gone does nothing. */
@@ -24,6 +27,9 @@ class ImageErasure {
         catalog.find(id).ifPresent(record -> {
             catalog.markDeleting(id);
             finish(record);
+            if (record.state() == ImageState.PUBLISHED) {
+                cdn.purge(store.publicUrl(record.publicKey()));
+            }
         });
     }
 

@@ -12,6 +12,11 @@ enum ImageState {
     /** Public copy written; the client got (or will get on retry) a 201. */
     PUBLISHED,
     /**
+     * Flagged after upload (the user turned DNT-ME on) but the cloak could not be made: the clean public
+     * copy was removed rather than left readable, the original is kept; a re-cloak retries it.
+     */
+    WITHHELD,
+    /**
      * The request gave up and could not roll back (storage or catalog failing): objects may remain. The
      * sweeper, or the client's retry with the same Idempotency-Key, finishes the roll-back.
      */
