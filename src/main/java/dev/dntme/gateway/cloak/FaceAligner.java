@@ -155,9 +155,10 @@ public final class FaceAligner {
                 }
                 int at = v * CHIP_SIZE + u;
                 float norm = 1f / (s * s);
-                chip[at] = acc[0] * norm;
-                chip[plane + at] = acc[1] * norm;
-                chip[2 * plane + at] = acc[2] * norm;
+                // Clamp: float rounding in the weighted sums can land a hair outside 0..255.
+                chip[at] = clamp255(acc[0] * norm);
+                chip[plane + at] = clamp255(acc[1] * norm);
+                chip[2 * plane + at] = clamp255(acc[2] * norm);
             }
         }
         return chip;
@@ -176,6 +177,10 @@ public final class FaceAligner {
             acc[c] += w00 * ((p00 >> shift) & 0xFF) + w01 * ((p01 >> shift) & 0xFF)
                     + w10 * ((p10 >> shift) & 0xFF) + w11 * ((p11 >> shift) & 0xFF);
         }
+    }
+
+    private static float clamp255(float v) {
+        return Math.max(0f, Math.min(255f, v));
     }
 
     private static int at(int[] rgb, int w, int h, int x, int y) {
