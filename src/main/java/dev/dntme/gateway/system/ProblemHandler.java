@@ -1,0 +1,118 @@
+package dev.dntme.gateway.system;
+
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every failure into RFC 9457 problem+json with a stable {@code type} from {@link Problem}.
+ * Spring's own MVC exceptions keep their status but get our type, so clients see one vocabulary.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return problem(e.problem(), e.getMessage(), e.retryAfterSeconds());
+    }
+
+    @ExceptionHandler(CloakUnavailableException.class)
+    ResponseEntity<ProblemDetail> cloakUnavailable(CloakUnavailableException e) {
+        return problem(Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_UNAVAILABLE.title(), 30);
+    }
+
+    @ExceptionHandler(CloakFailedException.class)
+    ResponseEntity<ProblemDetail> cloakFailed(CloakFailedException e) {
+        log.warn("cloak failed, nothing published: {}", e.getMessage());
+        return problem(Problem.CLOAK_FAILED, Problem.CLOAK_FAILED.title(), 30);
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+        if (e instanceof MaxUploadSizeExceededException) {
+            return problem(Problem.PAYLOAD_TOO_LARGE, "The upload exceeds the configured byte limit", null);
+        }
+        return problem(Problem.INVALID_REQUEST, "The multipart body could not be read", null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        return problem(Problem.INTERNAL, Problem.INTERNAL.title(), null);
+    }
+
+    /** Spring's built-in MVC errors: keep their status and detail, give them our type. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        if (ex instanceof MaxUploadSizeExceededException) {
+            return ResponseEntity.status(Problem.PAYLOAD_TOO_LARGE.status())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(detail(Problem.PAYLOAD_TOO_LARGE, "The upload exceeds the configured byte limit"));
+        }
+        Problem problem = forSpringError(ex, statusCode);
+        ProblemDetail detail = body instanceof ProblemDetail pd ? pd : ProblemDetail.forStatus(statusCode);
+        detail.setType(problem.type());
+        detail.setTitle(problem.title());
+        return ResponseEntity.status(statusCode).headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+    }
+
+    static Problem forSpringError(Exception ex, HttpStatusCode status) {
+        if (ex instanceof MissingServletRequestPartException missing && "file".equals(missing.getRequestPartName())) {
+            return Problem.MISSING_FILE;
+        }
+        return forStatus(status.value());
+    }
+
+    static Problem forStatus(int status) {
+        return switch (status) {
+            case 401 -> Problem.UNAUTHORIZED;
+            case 403 -> Problem.FORBIDDEN;
+            case 404 -> Problem.NOT_FOUND;
+            case 405 -> Problem.METHOD_NOT_ALLOWED;
+            case 406 -> Problem.NOT_ACCEPTABLE;
+            case 413 -> Problem.PAYLOAD_TOO_LARGE;
+            case 415 -> Problem.UNSUPPORTED_REQUEST_TYPE;
+            case 503 -> Problem.STORAGE_UNAVAILABLE;
+            default -> status >= 500 ? Problem.INTERNAL : Problem.INVALID_REQUEST;
+        };
+    }
+
+    static ProblemDetail detail(Problem problem, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), detail);
+        body.setType(problem.type());
+        body.setTitle(problem.title());
+        return body;
+    }
+
+    static ResponseEntity<ProblemDetail> problem(Problem problem, String detail, @Nullable Integer retryAfter) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, retryAfter.toString());
+        }
+        return builder.body(detail(problem, detail));
+    }
+
+    static URI typeOf(Problem problem) {
+        return problem.type();
+    }
+}

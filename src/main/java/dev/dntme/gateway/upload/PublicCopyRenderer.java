@@ -1,0 +1,45 @@
+package dev.dntme.gateway.upload;
+
+import dev.dntme.gateway.cloak.CloakEngine;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
+import dev.dntme.gateway.cloak.CloakedImage;
+import dev.dntme.gateway.imaging.DecodedImage;
+import dev.dntme.gateway.imaging.ImageFormat.PublicFormat;
+import dev.dntme.gateway.imaging.PublicEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the public copy: clean (metadata stripped) for unflagged photos, cloaked for flagged ones. For a
+ * flagged photo there is no path that returns clean pixels: an engine that is not ready or fails
+ * throws, and the caller publishes nothing.
+ */
+@Component
+class PublicCopyRenderer {
+
+    private final CloakEngine cloak;
+    private final PublicEncoder encoder;
+    private final UploadMetrics metrics;
+
+    PublicCopyRenderer(CloakEngine cloak, PublicEncoder encoder, UploadMetrics metrics) {
+        this.cloak = cloak;
+        this.encoder = encoder;
+        this.metrics = metrics;
+    }
+
+    PublicCopy render(DecodedImage image, boolean dntMe, CloakStrength strength) {
+        PublicFormat format = image.format().publicFormat();
+        if (!dntMe) {
+            return new PublicCopy(encoder.encode(image.pixels(), format, false), format, 0, null);
+        }
+        if (!cloak.isReady()) {
+            throw new CloakUnavailableException("cloak engine not ready");
+        }
+        long start = System.nanoTime();
+        CloakedImage cloaked = cloak.cloak(image.rgb(), strength,
+                pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
+        metrics.cloaked(strength.name().toLowerCase(java.util.Locale.ROOT),
+                java.time.Duration.ofNanos(System.nanoTime() - start), cloaked.receipt().faces().size());
+        return new PublicCopy(cloaked.encoded(), format, cloaked.receipt().faces().size(), cloaked.receipt());
+    }
+}

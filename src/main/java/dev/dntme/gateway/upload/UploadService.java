@@ -1,0 +1,224 @@
+package dev.dntme.gateway.upload;
+
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
+import dev.dntme.gateway.consent.FlagDecision;
+import dev.dntme.gateway.consent.FlagResolver;
+import dev.dntme.gateway.consent.UserId;
+import dev.dntme.gateway.imaging.DecodedImage;
+import dev.dntme.gateway.imaging.ImageDecoder;
+import dev.dntme.gateway.storage.ObjectStore;
+import dev.dntme.gateway.system.ApiException;
+import dev.dntme.gateway.system.Problem;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The upload pipeline, in the order the invariants demand (docs/architecture.md):
+ * check and decode → resolve the flag → record (received) → store original (stored) → make the public
+ * copy (cloaked if flagged) → write it last → mark published. Any failure rolls back what was done, so
+ * the client's retry with the same Idempotency-Key starts clean; what a crash leaves behind, the
+ * {@link StaleUploadSweeper} rolls back.
+ */
+@Service
+class UploadService {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ImageDecoder decoder;
+    private final FlagResolver flags;
+    private final ImageCatalog catalog;
+    private final ObjectStore store;
+    private final PublicCopyRenderer renderer;
+    private final ImageErasure erasure;
+    private final UploadProperties properties;
+    private final JsonMapper json;
+    private final UploadMetrics metrics;
+
+    UploadService(ImageDecoder decoder, FlagResolver flags, ImageCatalog catalog, ObjectStore store,
+            PublicCopyRenderer renderer, ImageErasure erasure, UploadProperties properties, JsonMapper json,
+            UploadMetrics metrics) {
+        this.decoder = decoder;
+        this.flags = flags;
+        this.catalog = catalog;
+        this.store = store;
+        this.renderer = renderer;
+        this.erasure = erasure;
+        this.properties = properties;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    UploadResult upload(UploadCommand command) {
+        String userId = UserId.require(command.userId());
+        String key = validIdempotencyKey(command.idempotencyKey());
+        CloakStrength strength = strength(command.strength());
+        String sha256 = sha256(command.bytes());
+        if (key != null) {
+            Optional<ImageRecord> earlier = catalog.findByIdempotencyKey(userId, key);
+            if (earlier.isPresent() && earlier.get().state() == ImageState.FAILED) {
+                erasure.finish(earlier.get()); // the earlier try could not clean up; do it now, then start afresh
+            } else if (earlier.isPresent()) {
+                return replay(earlier.get(), sha256);
+            }
+        }
+        DecodedImage image;
+        try {
+            image = decoder.decode(command.bytes());
+        } catch (ApiException rejected) {
+            count("rejected", rejected.problem().slug());
+            throw rejected;
+        }
+        FlagDecision flag = flags.resolve(userId, command.dntMeField(), command.dntMeHeader(),
+                image.dataMiningProhibited());
+
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        ImageRecord record = new ImageRecord(id, userId, key, ImageState.RECEIVED, flag.dntMe(), flag.source(),
+                "originals/" + id, sha256, image.format().mediaType(), command.bytes().length,
+                unguessableKey() + "." + image.format().publicFormat().extension(),
+                image.format().publicFormat().mediaType(), image.width(), image.height(), 0, null, null, now, now);
+        try {
+            catalog.insert(record);
+        } catch (DuplicateKeyException raced) {
+            return replay(catalog.findByIdempotencyKey(userId, key).orElseThrow(() -> raced), sha256);
+        }
+        try {
+            store.putOriginal(record.originalKey(), command.bytes(), record.originalContentType());
+            requireTransition(record, ImageState.RECEIVED, ImageState.STORED);
+            PublicCopy copy = renderer.render(image, flag.dntMe(), strength);
+            store.putPublic(record.publicKey(), copy.bytes(), copy.format().mediaType());
+            metrics.bytesIn(command.bytes().length);
+            metrics.bytesOut(copy.bytes().length);
+            ImageRecord published = record.published(copy.faces(), receiptJson(copy.receipt()),
+                    copy.receipt() == null ? null : copy.receipt().modelVersion());
+            if (!catalog.markPublished(published)) {
+                throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being published");
+            }
+            count(flag.dntMe() ? "published-cloaked" : "published-clean", "none");
+            return new UploadResult(view(published), false);
+        } catch (RuntimeException failure) {
+            rollBack(record);
+            count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
+                    : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
+            if (failure instanceof DataAccessException) {
+                throw new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published",
+                        5, failure);
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Public copy, then original, then the row: the row goes last because it is what tells the sweeper
+     * that objects may exist (a timed-out write may still have landed). If storage is failing, the row
+     * is marked FAILED and left for the sweeper or the client's retry.
+     */
+    private void rollBack(ImageRecord record) {
+        try {
+            erasure.finish(record);
+        } catch (RuntimeException e) {
+            log.warn("roll-back of image {} incomplete, left for the sweeper: {}", record.id(), e.getMessage());
+            try {
+                catalog.markFailed(record.id());
+            } catch (RuntimeException catalogDown) {
+                log.warn("image {} stays {} until the sweeper sees it: {}", record.id(), record.state(),
+                        catalogDown.getMessage());
+            }
+        }
+    }
+
+    private UploadResult replay(ImageRecord earlier, String sha256) {
+        if (!earlier.originalSha256().equals(sha256)) {
+            throw new ApiException(Problem.IDEMPOTENCY_KEY_REUSED,
+                    "This Idempotency-Key was used for a different photo; use a new key for a new photo");
+        }
+        if (earlier.state() != ImageState.PUBLISHED) {
+            throw new ApiException(Problem.UPLOAD_IN_PROGRESS,
+                    "The first upload with this Idempotency-Key is still running; retry shortly", 2, null);
+        }
+        return new UploadResult(view(earlier), true);
+    }
+
+    ImageView view(ImageRecord r) {
+        return new ImageView(r.id(), r.userId(), r.dntMe(), r.flagSource(), r.state().name().toLowerCase(Locale.ROOT),
+                r.state() == ImageState.PUBLISHED ? store.publicUrl(r.publicKey()) : null, r.faces(), r.width(),
+                r.height(), r.contentType(), r.createdAt(), receipt(r.receiptJson()));
+    }
+
+    private void requireTransition(ImageRecord record, ImageState from, ImageState to) {
+        if (!catalog.transition(record.id(), from, to)) {
+            throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being stored");
+        }
+    }
+
+    private String receiptJson(ProtectionReceipt receipt) {
+        return receipt == null ? null : json.writeValueAsString(receipt);
+    }
+
+    private ProtectionReceipt receipt(String receiptJson) {
+        return receiptJson == null ? null : json.readValue(receiptJson, ProtectionReceipt.class);
+    }
+
+    private CloakStrength strength(String value) {
+        if (value == null || value.isBlank()) {
+            return properties.defaultStrength();
+        }
+        try {
+            return CloakStrength.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(Problem.INVALID_REQUEST, "strength must be low, medium or high");
+        }
+    }
+
+    private static String validIdempotencyKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new ApiException(Problem.INVALID_IDEMPOTENCY_KEY,
+                    "Idempotency-Key must be 1-200 printable ASCII characters without spaces");
+        }
+        return key;
+    }
+
+    private void count(String outcome, String reason) {
+        metrics.outcome(outcome, reason);
+    }
+
+    private static String reason(RuntimeException failure) {
+        return failure instanceof ApiException api ? api.problem().slug()
+                : failure.getClass().getSimpleName().replace("Exception", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** 128 random bits: a public URL reveals nothing about the user or the image id. */
+    private static String unguessableKey() {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
