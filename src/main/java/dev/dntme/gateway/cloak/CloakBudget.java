@@ -10,9 +10,10 @@ package dev.dntme.gateway.cloak;
  * @param eotSamples     random transformations per face per step
  * @param targetDistance stop early once every face's published embedding is this far from its original
  * @param failDistance   after the last round a face closer than this fails the whole photo
+ * @param minFaceSsim    a face whose published region scores under this SSIM fails the photo (a breakage guard)
  */
 public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, int eotSamples,
-        double targetDistance, double failDistance) {
+        double targetDistance, double failDistance, double minFaceSsim) {
 
     public CloakBudget {
         if (epsilon <= 0 || steps < 1 || retrySteps < 0 || rounds < 1 || eotSamples < 1 || failDistance > targetDistance) {

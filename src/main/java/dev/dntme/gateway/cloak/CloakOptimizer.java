@@ -1,12 +1,12 @@
 package dev.dntme.gateway.cloak;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
@@ -138,7 +138,13 @@ final class CloakOptimizer {
                         "face at %d,%d %dx%d is still %.3f from its original after %d rounds (needs %.2f)",
                         box.x, box.y, box.width, box.height, distance[f], round, budget.failDistance()));
             }
-            results.add(new FaceResult(box, distance[f], Ssim.of(image, published, box)));
+            double ssim = Ssim.of(image, published, box);
+            if (!(ssim >= budget.minFaceSsim())) {
+                // the cap makes this impossible unless something broke: fail closed rather than publish it
+                throw new CloakFailedException(String.format(
+                        "face at %d,%d %dx%d came out with SSIM %.3f, under the floor %.2f", box.x, box.y, box.width, box.height, ssim, budget.minFaceSsim()));
+            }
+            results.add(new FaceResult(box, distance[f], ssim));
         }
         return new Result(encoded, published, results, round, totalSteps);
     }
@@ -154,9 +160,13 @@ final class CloakOptimizer {
         if (faces.isEmpty()) {
             return;
         }
-        // without a per-pass sub-manager every step leaks its graph's native buffers
-        try (NDManager pass = manager.newSubManager();
-                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        // without a per-pass sub-manager every step leaks its graph's native buffers.
+        // DJL's GradientCollector is one per process (a static flag, and its close() walks every array
+        // of the system manager), so parallel workers use PyTorch's autograd directly: grad mode is
+        // thread-local in PyTorch, each worker's graph is its own.
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager pass = manager.newSubManager()) {
+            JniUtils.setGradMode(true);
             NDList gridArrays = new NDList();
             NDList chips = new NDList();
             float[] targets = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
@@ -178,16 +188,19 @@ final class CloakOptimizer {
             NDArray e0 = pass.create(targets, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
             // ascent on the squared distance == descent on its negative
             NDArray loss = emb.sub(e0).square().sum().div(-samples);
-            gc.backward(loss);
+            JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);
                 float[] g = gridArrays.get(i).getGradient().toFloatArray();
                 float[] d = grids[f];
                 for (int j = 0; j < d.length; j++) {
-                    float v = d[j] - (float) (alpha * Math.signum(g[j]));
+                    // a non-finite gradient must never reach the pixels: Math.round(NaN) is 0, a black face
+                    float v = Float.isFinite(g[j]) ? d[j] - (float) (alpha * Math.signum(g[j])) : d[j];
                     d[j] = Math.max(-eps, Math.min(eps, v));
                 }
             }
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 
@@ -238,6 +251,9 @@ final class CloakOptimizer {
             }
         }
         for (int i = 0; i < delta.length; i++) {
+            if (!Float.isFinite(delta[i])) {
+                throw new CloakFailedException("the perturbation is not finite");
+            }
             delta[i] = Math.max(-eps, Math.min(eps, delta[i])); // overlapping faces share one budget
         }
         for (int y = 0; y < union.height; y++) {

@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param minDetectionScore    face detector threshold
  * @param matchThreshold       distance under which the recogniser calls two faces the same person
  * @param failMargin           a published face must end at least this far beyond the threshold, or the photo fails
+ * @param minFaceSsim          a published face region under this SSIM fails the photo (guards against a broken cloak)
  * @param low                  budget for {@link CloakStrength#LOW}
  * @param medium               budget for {@link CloakStrength#MEDIUM} (the default strength)
  * @param high                 budget for {@link CloakStrength#HIGH}
@@ -38,6 +39,7 @@ public record CloakProperties(
         @NotNull @DecimalMin("0.05") @DecimalMax("0.99") Double minDetectionScore,
         @NotNull @DecimalMin("0.1") @DecimalMax("2.0") Double matchThreshold,
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failMargin,
+        @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double minFaceSsim,
         @Valid Level low,
         @Valid Level medium,
         @Valid Level high) {
@@ -84,6 +86,7 @@ public record CloakProperties(
         minDetectionScore = minDetectionScore != null ? minDetectionScore : 0.5;
         matchThreshold = matchThreshold != null ? matchThreshold : 0.6;
         failMargin = failMargin != null ? failMargin : 0.05;
+        minFaceSsim = minFaceSsim != null ? minFaceSsim : 0.85;
         low = low != null ? low.orDefaults(LOW_DEFAULT) : LOW_DEFAULT;
         medium = medium != null ? medium.orDefaults(MEDIUM_DEFAULT) : MEDIUM_DEFAULT;
         high = high != null ? high.orDefaults(HIGH_DEFAULT) : HIGH_DEFAULT;
@@ -91,7 +94,13 @@ public record CloakProperties(
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A copy with other model location and thread settings (tests, benchmarks). */
+    CloakProperties withThreads(String location, int workerCount, int intraOp) {
+        return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
+                matchThreshold, failMargin, minFaceSsim, low, medium, high);
     }
 
     /** The optimiser budget for a strength. */
@@ -103,6 +112,6 @@ public record CloakProperties(
         };
         double fail = matchThreshold + failMargin;
         return new CloakBudget(l.epsilon(), l.steps(), l.retrySteps(), l.rounds(), l.eotSamples(),
-                Math.max(l.targetDistance(), fail), fail);
+                Math.max(l.targetDistance(), fail), fail, minFaceSsim);
     }
 }

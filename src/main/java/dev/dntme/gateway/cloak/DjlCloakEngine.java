@@ -158,10 +158,14 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         Models models;
         CloakOptimizer optimizer;
         try {
-            configureThreads(properties.intraOpThreads());
-            models = loader.load(properties);
-            optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip, defaultEot(), CELL);
-            warmUp(models, optimizer);
+            // one worker at a time: thread settings and first-touch initialisation in the native
+            // library are not something to race on
+            synchronized (DjlCloakEngine.class) {
+                configureThreads(properties.intraOpThreads());
+                models = loader.load(properties);
+                optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip, defaultEot(), CELL);
+                warmUp(models, optimizer);
+            }
         } catch (Throwable e) {
             log.error("cloak models failed to load; the engine stays unavailable", e);
             loadFailure.compareAndSet(null, e);
@@ -240,7 +244,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             }
         }
         models.locator().locate(noise);
-        CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0);
+        CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0, 0.0);
         AffineTransform identity = AffineTransform.getTranslateInstance(25, 25);
         optimizer.cloak(noise, List.of(new CloakOptimizer.Target(identity, new Rectangle(25, 25, 150, 150))), warm,
                 DjlCloakEngine::png, r);

@@ -26,7 +26,7 @@ class DjlCloakEngineTest {
     @BeforeAll
     static void loadOnce() throws InterruptedException {
         CloakProperties d = CloakProperties.defaults();
-        engine = new DjlCloakEngine(new CloakProperties(null, 1, 2, null, null, null, null, null, null, null, null));
+        engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 2));
         manager = NDManager.newBaseManager();
         net = FaceRecognitionNet.load(manager, d.modelLocation());
         locator = new FaceLocator();

@@ -10,7 +10,7 @@ class DjlCloakEngineUnavailableTest {
 
     @Test
     void anEngineWhoseModelsCannotLoadIsNeverReadyAndRefusesToCloak() throws InterruptedException {
-        CloakProperties missing = new CloakProperties("models/no-such-folder", 1, 1, null, null, null, null, null, null, null, null);
+        CloakProperties missing = CloakProperties.defaults().withThreads("models/no-such-folder", 1, 1);
         DjlCloakEngine engine = new DjlCloakEngine(missing);
         try {
             assertFalse(engine.awaitReady(60_000));

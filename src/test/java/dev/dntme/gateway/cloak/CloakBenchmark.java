@@ -1,0 +1,223 @@
+package dev.dntme.gateway.cloak;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real publish path (ImageIO decode, cloak at default strength, JPEG q90) over a labelled folder,
+ * judged by an independent recogniser run: detection + alignment + dlib net on the published bytes.
+ *
+ * <p>{@code mvn -Pbenchmark test -Dtest=CloakBenchmark [-Dbenchmark.faces=DIR] [-Dbenchmark.groups=DIR]};
+ * writes target/benchmark-cloak.md.
+ */
+@Tag("benchmark")
+class CloakBenchmark {
+
+    private static final double THRESHOLD = 0.6;
+
+    @Test
+    void publishedCloaksAreNotMatchedToThePersonsCleanPhotos() throws Exception {
+        Path people = Path.of(System.getProperty("benchmark.faces", "src/test/resources/faces/people"));
+        Path groups = Path.of(System.getProperty("benchmark.groups", "src/test/resources/faces/groups"));
+        CloakProperties properties = CloakProperties.defaults();
+        DjlCloakEngine engine = new DjlCloakEngine(properties);
+        StringBuilder md = new StringBuilder();
+        try (NDManager manager = NDManager.newBaseManager();
+                FaceRecognitionNet net = FaceRecognitionNet.load(manager, properties.modelLocation());
+                FaceLocator locator = new FaceLocator()) {
+            assertTrue(engine.awaitReady(300_000), "engine not ready");
+            Map<String, List<Path>> byPerson = TestPhotos.people(people);
+            List<String> names = new ArrayList<>();
+            List<String> persons = new ArrayList<>();
+            List<float[]> clean = new ArrayList<>();
+            List<float[]> published = new ArrayList<>();
+            List<Double> ownDistance = new ArrayList<>();
+            List<Double> faceSsim = new ArrayList<>();
+            List<Double> jpegOnlyFaceSsim = new ArrayList<>();
+            List<Double> wholeSsim = new ArrayList<>();
+            List<Double> psnr = new ArrayList<>();
+            List<Double> singleMs = new ArrayList<>();
+            int failed = 0;
+            StringBuilder photoLines = new StringBuilder();
+            for (Map.Entry<String, List<Path>> person : byPerson.entrySet()) {
+                for (Path photo : person.getValue()) {
+                    BufferedImage original = TestPhotos.read(photo);
+                    List<LocatedFace> faces = locator.locate(original);
+                    if (faces.isEmpty()) {
+                        continue;
+                    }
+                    LocatedFace face = faces.get(0);
+                    long t0 = System.nanoTime();
+                    CloakedImage cloaked;
+                    try {
+                        cloaked = engine.cloak(original, CloakStrength.MEDIUM, TestPhotos::jpeg90);
+                    } catch (CloakFailedException e) {
+                        failed++;
+                        md.append("- ").append(photo).append(": CloakFailedException (nothing published): ").append(e.getMessage()).append('\n');
+                        continue;
+                    }
+                    singleMs.add((System.nanoTime() - t0) / 1e6);
+                    BufferedImage pub = CloakOptimizer.decode(cloaked.encoded());
+                    List<LocatedFace> found = locator.locate(pub);
+                    names.add(photo.getFileName().toString());
+                    persons.add(person.getKey());
+                    float[] c = describe(net, original, face);
+                    // the attacker re-detects on the published photo; if it finds no face the photo is protected
+                    float[] p = found.isEmpty() ? null : describe(net, pub, nearest(found, face));
+                    clean.add(c);
+                    published.add(p);
+                    ownDistance.add(p == null ? Double.NaN : FaceRecognitionNet.distance(c, p));
+                    faceSsim.add(Ssim.of(original, pub, face.box().getBounds()));
+                    jpegOnlyFaceSsim.add(Ssim.of(original, CloakOptimizer.decode(TestPhotos.jpeg90(original)), face.box().getBounds()));
+                    wholeSsim.add(Ssim.of(original, pub));
+                    psnr.add(Ssim.psnr(original, pub));
+                    photoLines.append(String.format(Locale.ROOT, "| %s | %dx%d | %.0f | %.3f | %.4f | %.4f | %.2f |%n", photo.getFileName(),
+                            original.getWidth(), original.getHeight(), singleMs.get(singleMs.size() - 1), ownDistance.get(ownDistance.size() - 1),
+                            faceSsim.get(faceSsim.size() - 1), wholeSsim.get(wholeSsim.size() - 1), psnr.get(psnr.size() - 1)));
+                }
+            }
+            int pairs = 0;
+            int protectedPairs = 0;
+            double minPair = Double.MAX_VALUE;
+            StringBuilder pairLines = new StringBuilder();
+            for (int x = 0; x < names.size(); x++) {
+                for (int y = 0; y < names.size(); y++) {
+                    if (x == y || !persons.get(x).equals(persons.get(y))) {
+                        continue;
+                    }
+                    pairs++;
+                    double d = published.get(x) == null ? Double.POSITIVE_INFINITY : FaceRecognitionNet.distance(published.get(x), clean.get(y));
+                    minPair = Math.min(minPair, d);
+                    if (d >= THRESHOLD) {
+                        protectedPairs++;
+                    }
+                    pairLines.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %s |%n", names.get(x), names.get(y), d, d >= THRESHOLD ? "no match" : "MATCH"));
+                }
+            }
+
+            // groups: every face of the photo, each against its own original
+            List<Double> groupMs = new ArrayList<>();
+            List<Double> groupPerFaceMs = new ArrayList<>();
+            int groupFaces = 0;
+            int groupProtected = 0;
+            List<Double> groupFaceSsim = new ArrayList<>();
+            StringBuilder groupLines = new StringBuilder();
+            List<Path> groupPhotos = Files.isDirectory(groups) ? list(groups) : List.of();
+            for (Path photo : groupPhotos) {
+                BufferedImage original = TestPhotos.read(photo);
+                List<LocatedFace> faces = locator.locate(original);
+                long t0 = System.nanoTime();
+                CloakedImage cloaked;
+                try {
+                    cloaked = engine.cloak(original, CloakStrength.MEDIUM, TestPhotos::jpeg90);
+                } catch (CloakFailedException e) {
+                    groupLines.append(String.format("| %s | %d | failed closed: %s | | |%n", photo.getFileName(), faces.size(), e.getMessage()));
+                    failed++;
+                    continue;
+                }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                groupMs.add(ms);
+                if (!faces.isEmpty()) {
+                    groupPerFaceMs.add(ms / faces.size());
+                }
+                BufferedImage pub = CloakOptimizer.decode(cloaked.encoded());
+                List<LocatedFace> found = locator.locate(pub);
+                double minD = Double.MAX_VALUE;
+                for (LocatedFace face : faces) {
+                    groupFaces++;
+                    LocatedFace match = found.isEmpty() ? null : nearest(found, face);
+                    double d = match == null || !match.box().intersects(face.box()) ? Double.POSITIVE_INFINITY
+                            : FaceRecognitionNet.distance(describe(net, original, face), describe(net, pub, match));
+                    minD = Math.min(minD, d);
+                    if (d >= THRESHOLD) {
+                        groupProtected++;
+                    }
+                    groupFaceSsim.add(Ssim.of(original, pub, face.box().getBounds()));
+                }
+                groupLines.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.4f |%n",
+                        photo.getFileName(), faces.size(), ms, minD, Ssim.of(original, pub)));
+            }
+
+            StringBuilder out = new StringBuilder();
+            out.append("# Cloak benchmark\n\n");
+            out.append(String.format(Locale.ROOT, "Engine %s, strength MEDIUM (eps %.0f/255, %d+%dx%d steps, %d EOT samples, target %.2f), "
+                    + "workers %d x %d intra-op thread(s), %d cores visible, load average at end %.2f. Photos: %s, %s. Encoder: ImageIO JPEG q0.90.%n%n",
+                    engine.modelVersion(), properties.medium().epsilon(), properties.medium().steps(), properties.medium().rounds() - 1,
+                    properties.medium().retrySteps(), properties.medium().eotSamples(), properties.medium().targetDistance(),
+                    properties.workers(), properties.intraOpThreads(), Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), people, groups));
+            out.append("| metric | value |\n|---|---|\n");
+            out.append(String.format(Locale.ROOT, "| same-person pairs (published x vs clean y, x != y) | %d |%n", pairs));
+            out.append(String.format(Locale.ROOT, "| protection rate (distance >= %.1f) | %.1f%% (%d/%d) |%n", THRESHOLD, 100.0 * protectedPairs / Math.max(1, pairs), protectedPairs, pairs));
+            out.append(String.format(Locale.ROOT, "| min pair distance | %.3f |%n", minPair));
+            out.append(String.format(Locale.ROOT, "| published vs own original, mean / min | %.3f / %.3f |%n", mean(ownDistance), min(ownDistance)));
+            out.append(String.format(Locale.ROOT, "| face-region SSIM mean / min | %.4f / %.4f |%n", mean(faceSsim), min(faceSsim)));
+            out.append(String.format(Locale.ROOT, "| face-region SSIM of JPEG q90 alone (no cloak), mean | %.4f |%n", mean(jpegOnlyFaceSsim)));
+            out.append(String.format(Locale.ROOT, "| whole-image SSIM mean / min | %.4f / %.4f |%n", mean(wholeSsim), min(wholeSsim)));
+            out.append(String.format(Locale.ROOT, "| PSNR mean / min (dB) | %.2f / %.2f |%n", mean(psnr), min(psnr)));
+            out.append(String.format(Locale.ROOT, "| one-face photo cloak latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(singleMs, 50), pct(singleMs, 95)));
+            out.append(String.format(Locale.ROOT, "| group photos: faces protected (vs own original) | %d/%d |%n", groupProtected, groupFaces));
+            out.append(String.format(Locale.ROOT, "| group photos: face-region SSIM mean / min | %.4f / %.4f |%n", mean(groupFaceSsim), min(groupFaceSsim)));
+            out.append(String.format(Locale.ROOT, "| multi-face photo latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(groupMs, 50), pct(groupMs, 95)));
+            out.append(String.format(Locale.ROOT, "| multi-face latency per face p50 / p95 (ms) | %.0f / %.0f |%n", pct(groupPerFaceMs, 50), pct(groupPerFaceMs, 95)));
+            out.append(String.format(Locale.ROOT, "| photos that failed closed | %d |%n%n", failed));
+            out.append(md);
+            out.append("\n## One-face photos\n\n| photo | size | cloak ms | distance to own original | face SSIM | whole SSIM | PSNR |\n|---|---|---|---|---|---|---|\n").append(photoLines);
+            out.append("\n## Pairs\n\n| published | clean | distance | verdict |\n|---|---|---|---|\n").append(pairLines);
+            out.append("\n## Group photos\n\n| photo | faces | cloak ms | min distance to own original | whole SSIM |\n|---|---|---|---|---|\n").append(groupLines);
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/benchmark-cloak.md"), out);
+            System.out.println(out);
+        } finally {
+            engine.destroy();
+        }
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(TestPhotos::isImage).sorted().toList();
+        }
+    }
+
+    private static LocatedFace nearest(List<LocatedFace> found, LocatedFace face) {
+        return Collections.min(found, (a, b) -> Double.compare(centreDistance(a, face), centreDistance(b, face)));
+    }
+
+    private static double centreDistance(LocatedFace a, LocatedFace b) {
+        return Math.hypot(a.box().getCenterX() - b.box().getCenterX(), a.box().getCenterY() - b.box().getCenterY());
+    }
+
+    private static float[] describe(FaceRecognitionNet net, BufferedImage image, LocatedFace face) {
+        return net.describe(FaceAligner.extractChip(image, face.chipToImage()))[0];
+    }
+
+    private static double mean(List<Double> v) {
+        return v.stream().filter(d -> !d.isNaN()).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().filter(d -> !d.isNaN()).mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double pct(List<Double> v, int p) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
+    }
+}
