@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param publicRead    {@code object-acl}: objects are written with the {@code public-read} canned ACL
  *                      (S3Proxy, S3 buckets with ACLs enabled); {@code bucket-policy}: the bucket is
  *                      made readable by its policy outside this service (MinIO, S3 with ACLs disabled)
+ * @param embeddedPort  port of the embedded S3 server on 127.0.0.1; fixed by default so public URLs stay
+ *                      valid across restarts, 0 = any free port (tests)
  */
 @Validated
 @ConfigurationProperties(prefix = "dntme.s3")
@@ -30,7 +32,7 @@ public record StorageProperties(
         @DefaultValue("dntme-public") @Pattern(regexp = "[a-z0-9][a-z0-9.-]{2,62}") String publicBucket,
         String publicBaseUrl,
         @DefaultValue("object-acl") @Pattern(regexp = "object-acl|bucket-policy") String publicRead,
-        @DefaultValue("0") int embeddedPort) {
+        @DefaultValue("9100") int embeddedPort) {
 
     public StorageProperties {
         if (privateBucket != null && privateBucket.equals(publicBucket)) {

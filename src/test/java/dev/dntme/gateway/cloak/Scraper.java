@@ -1,0 +1,63 @@
+package dev.dntme.gateway.cloak;
+
+import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * What a do-it-yourself scraper does with a downloaded photo: detect faces, align them, embed them
+ * with the dlib recognition net, and call two faces the same person under {@link #MATCH}. Tests use it
+ * to judge published bytes independently of the service's own receipts.
+ */
+public final class Scraper implements AutoCloseable {
+
+    public static final double MATCH = 0.6;
+
+    private final NDManager manager = NDManager.newBaseManager();
+    private final FaceRecognitionNet net = FaceRecognitionNet.load(manager, "models/face-api");
+    private final FaceLocator locator = new FaceLocator();
+
+    public List<float[]> faces(byte[] encoded) {
+        try {
+            return faces(ImageIO.read(new ByteArrayInputStream(encoded)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<float[]> faces(BufferedImage image) {
+        List<float[]> out = new ArrayList<>();
+        for (LocatedFace face : locator.locate(image)) {
+            out.add(net.describe(FaceAligner.extractChip(image, face.chipToImage()))[0]);
+        }
+        return out;
+    }
+
+    public static double distance(float[] a, float[] b) {
+        return FaceRecognitionNet.distance(a, b);
+    }
+
+    /** True when some face of {@code published} matches some face of {@code original}. */
+    public boolean linkable(byte[] published, byte[] original) {
+        List<float[]> clean = faces(original);
+        for (float[] p : faces(published)) {
+            for (float[] c : clean) {
+                if (distance(p, c) < MATCH) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        locator.close();
+        manager.close();
+    }
+}
