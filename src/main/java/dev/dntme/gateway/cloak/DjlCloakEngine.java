@@ -3,6 +3,11 @@ package dev.dntme.gateway.cloak;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
@@ -51,17 +56,35 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final CountDownLatch loaded;
     private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
     private final ModelLoader loader;
+    private final Timer queueWait;
     private volatile boolean closed;
 
     @org.springframework.beans.factory.annotation.Autowired
+    public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
+        this(properties, ModelLoader.DEFAULT, meters);
+    }
+
     public DjlCloakEngine(CloakProperties properties) {
-        this(properties, ModelLoader.DEFAULT);
+        this(properties, ModelLoader.DEFAULT, new SimpleMeterRegistry());
     }
 
     DjlCloakEngine(CloakProperties properties, ModelLoader loader) {
+        this(properties, loader, new SimpleMeterRegistry());
+    }
+
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters) {
         this.properties = properties;
         this.loader = loader;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
+        this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120)).register(meters);
+        Gauge.builder("dntme.cloak.queue.size", queue, BlockingQueue::size)
+                .description("Photos waiting for a cloak worker").register(meters);
+        Gauge.builder("dntme.cloak.queue.capacity", queue, q -> q.size() + q.remainingCapacity())
+                .description("Photos that may wait before new ones are refused").register(meters);
+        Gauge.builder("dntme.cloak.ready", this, e -> e.isReady() ? 1 : 0)
+                .description("1 once every cloak worker has loaded and warmed its models").register(meters);
         this.loaded = new CountDownLatch(properties.workers());
         for (int i = 0; i < properties.workers(); i++) {
             Thread t = new Thread(this::work, "cloak-worker-" + i);
@@ -99,7 +122,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         }
     }
 
-    private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder, CompletableFuture<CloakedImage> result) {}
+    private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder,
+            CompletableFuture<CloakedImage> result, long enqueuedNanos) {}
 
     @Override
     public boolean isReady() {
@@ -130,7 +154,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                     ? new CloakUnavailableException("cloak models failed to load", failure)
                     : new CloakUnavailableException("cloak models are still loading");
         }
-        Job job = new Job(image, strength, encoder, new CompletableFuture<>());
+        Job job = new Job(image, strength, encoder, new CompletableFuture<>(), System.nanoTime());
         if (!queue.offer(job)) {
             throw new CloakUnavailableException("all cloak workers are busy");
         }
@@ -185,6 +209,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 if (job == null || job.result().isDone()) {
                     continue;
                 }
+                queueWait.record(Duration.ofNanos(System.nanoTime() - job.enqueuedNanos()));
                 try {
                     job.result().complete(process(models, optimizer, job, random));
                 } catch (Throwable e) {

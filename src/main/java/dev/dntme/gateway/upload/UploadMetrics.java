@@ -21,9 +21,9 @@ class UploadMetrics {
 
     UploadMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.bytesIn = Counter.builder("dntme.bytes.in").baseUnit("bytes")
+        this.bytesIn = Counter.builder("dntme.bytes.in")
                 .description("Bytes of accepted uploads").register(registry);
-        this.bytesOut = Counter.builder("dntme.bytes.out").baseUnit("bytes")
+        this.bytesOut = Counter.builder("dntme.bytes.out")
                 .description("Bytes of published public copies").register(registry);
         this.facesPerImage = DistributionSummary.builder("dntme.faces.per.image")
                 .description("Faces cloaked per flagged image").publishPercentileHistogram()

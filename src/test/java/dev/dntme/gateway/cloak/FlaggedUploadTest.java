@@ -183,6 +183,27 @@ class FlaggedUploadTest {
     }
 
     @Test
+    void afterRealUploadsTheScrapeEndpointShowsEveryMetricTheDashboardsUse() throws Exception {
+        ready();
+        api.upload(TestImages.photo("people/kit_harington/kit_harington-1.jpg")).user("metrics-user")
+                .field("dntMe", "true").send();
+        api.upload(TestImages.jpeg(64, 48)).user("metrics-user").field("dntMe", "false").send();
+
+        String scrape = api.send(java.net.http.HttpRequest.newBuilder(URI.create(api.base() + "/actuator/prometheus"))
+                .GET().build()).body();
+
+        Set<String> series = new HashSet<>();
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                series.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        assertThat(series).containsAll(dev.dntme.gateway.support.MetricsContract.APP_METRICS);
+        assertThat(scrape).contains("outcome=\"published-cloaked\"").contains("outcome=\"published-clean\"")
+                .doesNotContain("metrics-user");
+    }
+
+    @Test
     void theProcessConnectsToNothingButItsOwnLoopbackServices() throws Exception {
         ready();
         api.upload(TestImages.photo("people/biden/biden-2.jpg")).user("quiet-user").header("DNT-ME", "1").send();

@@ -35,20 +35,7 @@ class DashboardMetricsTest {
      * The application's metrics in Prometheus form: the contract between the app and ops. The app's own
      * metrics test asserts the same names on a live /actuator/prometheus scrape; change both together.
      */
-    static final Set<String> APP_METRICS = Set.of(
-            // histogram (Timer with percentile histogram), tag strength
-            "dntme_cloak_image_duration_seconds_bucket", "dntme_cloak_image_duration_seconds_count",
-            "dntme_cloak_image_duration_seconds_sum",
-            "dntme_cloak_face_duration_seconds_bucket", "dntme_cloak_face_duration_seconds_count",
-            "dntme_cloak_face_duration_seconds_sum",
-            "dntme_cloak_queue_wait_seconds_bucket", "dntme_cloak_queue_wait_seconds_count",
-            "dntme_cloak_queue_wait_seconds_sum",
-            // gauges
-            "dntme_cloak_queue_size", "dntme_cloak_queue_capacity", "dntme_cloak_ready", "dntme_republish_pending",
-            // counters; dntme_uploads_total has tags outcome and reason
-            "dntme_uploads_total", "dntme_bytes_in_total", "dntme_bytes_out_total", "dntme_republish_done_total",
-            // distribution summary with histogram
-            "dntme_faces_per_image_bucket", "dntme_faces_per_image_count", "dntme_faces_per_image_sum");
+    static final Set<String> APP_METRICS = dev.dntme.gateway.support.MetricsContract.APP_METRICS;
 
     /** Standard Micrometer families (JVM, process, Spring MVC) and Prometheus' own scrape health. */
     static final List<String> STANDARD_PREFIXES = List.of("jvm_", "process_", "http_server_requests_seconds_");
