@@ -263,6 +263,7 @@
     $('published-img').removeAttribute('src');
     document.querySelectorAll('.boxes').forEach((layer) => layer.replaceChildren());
     $('result').hidden = true;
+    $('placeholder').hidden = false;
   }
 
   async function showImage(image) {
@@ -287,6 +288,7 @@
     drawBoxes($('published-figure'), image, faces);
     $('published-img').src = image.publicUrl;
     $('result').hidden = false;
+    $('placeholder').hidden = true;
 
     try {
       const response = await api('/v1/images/' + encodeURIComponent(image.id) + '/original');
@@ -389,6 +391,13 @@
   }
 
   // ---- wiring ------------------------------------------------------------------------------------
+
+  // The page's content security policy allows this service only (plus images from the public URL):
+  // say so when it blocks something, rather than failing silently.
+  document.addEventListener('securitypolicyviolation', (event) => {
+    showError({ title: 'Blocked by the console\'s security policy',
+      detail: event.violatedDirective + ' refused ' + (event.blockedURI || 'an inline resource') });
+  });
 
   document.addEventListener('DOMContentLoaded', () => {
     $('sign-in-form').addEventListener('submit', signIn);

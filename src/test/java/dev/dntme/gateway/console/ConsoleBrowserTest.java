@@ -2,6 +2,7 @@ package dev.dntme.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.dntme.gateway.cloak.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
@@ -13,10 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -184,9 +188,9 @@ class ConsoleBrowserTest {
         double scale = number(published.get("width")) / image.get("width").asDouble();
         Map<String, Object> box = rectOf("#published-figure .face-box");
         assertThat(number(box.get("left")) - number(published.get("left")))
-                .isCloseTo(receiptFace.get("x").asDouble() * scale, org.assertj.core.data.Offset.offset(2.0));
+                .isCloseTo(receiptFace.get("x").asDouble() * scale, offset(2.0));
         assertThat(number(box.get("width")))
-                .isCloseTo(receiptFace.get("width").asDouble() * scale, org.assertj.core.data.Offset.offset(2.0));
+                .isCloseTo(receiptFace.get("width").asDouble() * scale, offset(2.0));
 
         // The receipt as the page shows it: one row, distance beyond the recognizer's threshold.
         List<WebElement> rows = browser.findElements(By.cssSelector("#receipt-rows tr"));
@@ -194,8 +198,8 @@ class ConsoleBrowserTest {
         double distance = Double.parseDouble(rows.get(0).findElement(By.cssSelector("td.distance")).getText());
         double ssim = Double.parseDouble(rows.get(0).findElement(By.cssSelector("td.ssim")).getText());
         assertThat(distance).isGreaterThan(MATCH)
-                .isCloseTo(receiptFace.get("embeddingDistance").asDouble(), org.assertj.core.data.Offset.offset(0.0005));
-        assertThat(ssim).isCloseTo(receiptFace.get("ssim").asDouble(), org.assertj.core.data.Offset.offset(0.0005));
+                .isCloseTo(receiptFace.get("embeddingDistance").asDouble(), offset(0.0005));
+        assertThat(ssim).isCloseTo(receiptFace.get("ssim").asDouble(), offset(0.0005));
         assertThat(text("receipt-note")).contains("under 0.6");
         assertThat(text("fact-faces")).isEqualTo("1");
         assertThat(browser.findElement(By.id("fact-flag-source")).getAttribute("data-flag-source"))
@@ -210,6 +214,9 @@ class ConsoleBrowserTest {
         assertThat(resources).isNotEmpty().allSatisfy(url -> assertThat(url)
                 .matches("^(blob:)?http://(127\\.0\\.0\\.1|localhost):\\d+/.*"));
 
+        fitsTheViewportWidth();
+        assertThat(number(rectOf("#receipt-rows tr").get("bottom")))
+                .as("the receipt is visible without scrolling").isLessThanOrEqualTo(800);
         screenshot("console.png");
 
         browser.findElement(By.id("delete")).click();
@@ -243,6 +250,7 @@ class ConsoleBrowserTest {
         assertThat(text("error-title")).isEqualTo(problem.get("title").asString());
         assertThat(text("error-detail")).contains(problem.get("detail").asString());
         assertThat(browser.findElement(By.id("result")).isDisplayed()).isFalse();
+        fitsTheViewportWidth();
         screenshot("console-wrong-token.png");
 
         assertThat(imageRows()).as("no image recorded").isEqualTo(imagesBefore);
@@ -255,6 +263,7 @@ class ConsoleBrowserTest {
         browser.get(api.base() + "/console");
         assertThat(browser.getCurrentUrl()).isEqualTo(api.base() + "/console/index.html");
         waitUntil(Duration.ofSeconds(10), () -> "true".equals(js("return document.body.dataset.ready || null")));
+        viewport(1280, 800);
         assertThat(browser.findElement(By.id("sign-in")).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("console")).isDisplayed()).isFalse();
     }
@@ -270,6 +279,20 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("load-user")).click();
         waitUntil(Duration.ofSeconds(10), () -> browser.findElement(By.id("dnt-toggle")).isEnabled()
                 && text("dnt-state").startsWith(userId));
+    }
+
+    /** Sizes the page's viewport itself (what the page is designed for), not the window around it. */
+    private void viewport(int width, int height) {
+        long extraWidth = ((Number) js("return window.outerWidth - window.innerWidth")).longValue();
+        long extraHeight = ((Number) js("return window.outerHeight - window.innerHeight")).longValue();
+        browser.manage().window().setSize(new Dimension(width + (int) extraWidth, height + (int) extraHeight));
+        waitUntil(Duration.ofSeconds(5), () -> ((Number) js("return window.innerWidth")).intValue() == width
+                && ((Number) js("return window.innerHeight")).intValue() == height);
+    }
+
+    private void fitsTheViewportWidth() {
+        assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue())
+                .as("no horizontal scrolling").isLessThanOrEqualTo(((Number) js("return window.innerWidth")).intValue());
     }
 
     private boolean awaitCloakEngine() throws InterruptedException {
@@ -313,20 +336,20 @@ class ConsoleBrowserTest {
     @SuppressWarnings("unchecked")
     private Map<String, Object> rectOf(String selector) {
         return (Map<String, Object>) js("const r = document.querySelector('" + selector + "').getBoundingClientRect();"
-                + " return {left: r.left, top: r.top, right: r.right, width: r.width, height: r.height};");
+                + " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height};");
     }
 
     private static double number(Object value) {
         return ((Number) value).doubleValue();
     }
 
-    private void waitUntil(Duration timeout, java.util.function.BooleanSupplier condition) {
+    private void waitUntil(Duration timeout, BooleanSupplier condition) {
         new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(driver -> condition.getAsBoolean());
     }
 
     private void screenshot(String name) throws IOException {
         File shot = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
