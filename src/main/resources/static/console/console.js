@@ -232,7 +232,9 @@
     } else if (flag === 'off') {
       form.append('dntMe', 'false');
     }
-    form.append('strength', $('strength').value);
+    if ($('strength').value) {
+      form.append('strength', $('strength').value); // else the service's default strength
+    }
 
     clearError();
     const button = $('upload-button');
