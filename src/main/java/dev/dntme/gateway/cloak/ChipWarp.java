@@ -108,7 +108,7 @@ final class ChipWarp {
     float[] readRegion(BufferedImage image) {
         int w = region.width;
         int h = region.height;
-        int[] rgb = image.getRGB(region.x, region.y, w, h, null, 0, w);
+        int[] rgb = NnOps.rgbPixels(image, region.x, region.y, w, h);
         float[] out = new float[3 * w * h];
         for (int i = 0; i < w * h; i++) {
             out[i] = (rgb[i] >> 16) & 0xFF;

@@ -40,6 +40,15 @@ final class CloakOptimizer {
         float[] extract(BufferedImage image, AffineTransform chipToImage);
     }
 
+    /**
+     * Re-fits each face's alignment on the published pixels, as a scraper's pipeline would (its
+     * landmarks see the cloaked face, not the original one).
+     */
+    @FunctionalInterface
+    interface Realigner {
+        List<AffineTransform> realign(BufferedImage published, List<java.awt.geom.Rectangle2D> boxes);
+    }
+
     /** A face to cloak: where its chip comes from and its box for the receipt. */
     record Target(AffineTransform chipToImage, Rectangle box) {}
 
@@ -53,10 +62,22 @@ final class CloakOptimizer {
     private final FaceRecognitionNet net;
     private final NDManager manager;
     private final ChipExtractor extractor;
+    private final Realigner realigner;
     private final Eot eot;
     private final double cellInChipPixels;
 
     CloakOptimizer(FaceRecognitionNet net, NDManager manager, ChipExtractor extractor, Eot eot, double cellInChipPixels) {
+        this(net, manager, extractor, null, eot, cellInChipPixels);
+    }
+
+    /**
+     * @param realigner when given, every publish check also measures each face at the alignment a
+     *                  scraper would fit on the published pixels, and a face counts as protected only
+     *                  if both distances clear the bar (the receipt gets the smaller one)
+     */
+    CloakOptimizer(FaceRecognitionNet net, NDManager manager, ChipExtractor extractor, Realigner realigner, Eot eot,
+            double cellInChipPixels) {
+        this.realigner = realigner;
         this.net = net;
         this.manager = manager;
         this.extractor = extractor;
@@ -104,7 +125,11 @@ final class CloakOptimizer {
                 double alpha = round == 0
                         ? eps * Math.max(0.08, 0.4 * (1 - (double) k / steps))
                         : eps * 0.12;
-                step(warps, bases, grids, corrections, cleanDesc, active, alpha, eps, budget.eotSamples(), rng);
+                // With one sample per step, every other step sees a random transformation, so the cloak still
+                // learns to survive resizes, shifts and blur at half the cost of two samples.
+                boolean identityFirst = budget.eotSamples() > 1 || totalSteps % 2 == 0;
+                step(warps, bases, grids, corrections, cleanDesc, active, alpha, eps, budget.eotSamples(),
+                        identityFirst, rng);
                 totalSteps++;
             }
             round++;
@@ -117,9 +142,13 @@ final class CloakOptimizer {
                 real[f] = extractor.extract(decoded, targets.get(f).chipToImage());
             }
             float[][] realDesc = net.describe(real);
+            float[][] rescanDesc = rescan(decoded, targets);
             boolean done = true;
             for (int f = 0; f < n; f++) {
                 distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
+                if (rescanDesc != null && rescanDesc[f] != null) {
+                    distance[f] = Math.min(distance[f], FaceRecognitionNet.distance(rescanDesc[f], cleanDesc[f]));
+                }
                 active[f] = distance[f] < budget.targetDistance();
                 done &= !active[f];
             }
@@ -149,8 +178,25 @@ final class CloakOptimizer {
         return new Result(encoded, published, results, round, totalSteps);
     }
 
+    /** Descriptors of each face at the alignment re-fitted on the published pixels; null without a realigner. */
+    private float[][] rescan(BufferedImage decoded, List<Target> targets) {
+        if (realigner == null) {
+            return null;
+        }
+        List<java.awt.geom.Rectangle2D> boxes = new ArrayList<>();
+        targets.forEach(t -> boxes.add(t.box()));
+        List<AffineTransform> again = realigner.realign(decoded, boxes);
+        float[][] chips = new float[targets.size()][];
+        for (int f = 0; f < targets.size(); f++) {
+            AffineTransform t = again.get(f);
+            chips[f] = extractor.extract(decoded, t != null ? t : targets.get(f).chipToImage());
+        }
+        return net.describe(chips);
+    }
+
     private void step(List<ChipWarp> warps, List<float[]> bases, float[][] grids, float[][] corrections,
-            float[][] cleanDesc, boolean[] active, double alpha, float eps, int samples, Random rng) {
+            float[][] cleanDesc, boolean[] active, double alpha, float eps, int samples, boolean identityFirst,
+            Random rng) {
         List<Integer> faces = new ArrayList<>();
         for (int f = 0; f < warps.size(); f++) {
             if (active[f]) {
@@ -183,7 +229,7 @@ final class CloakOptimizer {
                 System.arraycopy(cleanDesc[f], 0, targets, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
             }
             NDArray batch = chips.size() == 1 ? chips.head() : NDArrays.concat(chips, 0);
-            NDArray transformed = eot.apply(batch, samples, rng, pass);
+            NDArray transformed = eot.apply(batch, samples, identityFirst, rng, pass);
             NDArray emb = net.forward(transformed).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
             NDArray e0 = pass.create(targets, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
             // ascent on the squared distance == descent on its negative
@@ -227,7 +273,7 @@ final class CloakOptimizer {
         int width = image.getWidth();
         int height = image.getHeight();
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] rgb = image.getRGB(0, 0, width, height, null, 0, width);
+        int[] rgb = NnOps.rgbPixels(image, 0, 0, width, height);
         Rectangle union = warps.get(0).region;
         for (ChipWarp w : warps) {
             union = union.union(w.region);
@@ -266,7 +312,7 @@ final class CloakOptimizer {
                 rgb[i] = (r << 16) | (g << 8) | b;
             }
         }
-        out.setRGB(0, 0, width, height, rgb, 0, width);
+        out.getRaster().setDataElements(0, 0, width, height, rgb);
         return out;
     }
 

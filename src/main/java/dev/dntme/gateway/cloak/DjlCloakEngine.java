@@ -156,7 +156,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         }
         Job job = new Job(image, strength, encoder, new CompletableFuture<>(), System.nanoTime());
         if (!queue.offer(job)) {
-            throw new CloakUnavailableException("all cloak workers are busy");
+            throw new CloakBusyException("all cloak workers are busy and " + properties.queueCapacity() + " photos wait");
         }
         try {
             return job.result().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -187,7 +187,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             synchronized (DjlCloakEngine.class) {
                 configureThreads(properties.intraOpThreads());
                 models = loader.load(properties);
-                optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip, defaultEot(), CELL);
+                optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
+                        models.locator()::realign, defaultEot(), CELL);
                 warmUp(models, optimizer);
             }
         } catch (Throwable e) {

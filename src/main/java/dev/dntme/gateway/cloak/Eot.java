@@ -29,16 +29,26 @@ final class Eot {
         this.maxBlurSigma = maxBlurSigma;
     }
 
-    /** {@code count} random transforms of a {@code [F,3,S,S]} batch, stacked to {@code [F*count,3,S,S]} face-major. */
+    /** {@code count} transforms, the first one the identity, of a {@code [F,3,S,S]} batch. */
     NDArray apply(NDArray chips, int count, Random rng, NDManager m) {
+        return apply(chips, count, true, rng, m);
+    }
+
+    /**
+     * {@code count} transforms of a {@code [F,3,S,S]} batch, stacked to {@code [F*count,3,S,S]} face-major.
+     * With {@code identityFirst} the first is the identity; without it every one is random, which lets a
+     * one-sample budget alternate identity and random steps instead of never transforming.
+     */
+    NDArray apply(NDArray chips, int count, boolean identityFirst, Random rng, NDManager m) {
         long faces = chips.getShape().get(0);
         float[] ys = new float[count * S * S];
         float[] xts = new float[count * S * S];
         for (int t = 0; t < count; t++) {
-            double sigma = t == 0 ? 0 : rng.nextDouble() * maxBlurSigma; // sample 0 stays near identity
-            double zoom = t == 0 ? 1 : 1 + (rng.nextDouble() * 2 - 1) * maxZoom;
-            float[] y = multiply(blur(sigma), resample(zoom, t == 0 ? 0 : (rng.nextDouble() * 2 - 1) * maxShift));
-            float[] x = multiply(blur(sigma), resample(zoom, t == 0 ? 0 : (rng.nextDouble() * 2 - 1) * maxShift));
+            boolean identity = identityFirst && t == 0;
+            double sigma = identity ? 0 : rng.nextDouble() * maxBlurSigma;
+            double zoom = identity ? 1 : 1 + (rng.nextDouble() * 2 - 1) * maxZoom;
+            float[] y = multiply(blur(sigma), resample(zoom, identity ? 0 : (rng.nextDouble() * 2 - 1) * maxShift));
+            float[] x = multiply(blur(sigma), resample(zoom, identity ? 0 : (rng.nextDouble() * 2 - 1) * maxShift));
             System.arraycopy(y, 0, ys, t * S * S, S * S);
             for (int i = 0; i < S; i++) {
                 for (int j = 0; j < S; j++) {

@@ -71,6 +71,20 @@ public final class FaceLocator implements AutoCloseable {
         return List.copyOf(faces);
     }
 
+    /**
+     * Re-fits the landmarks, and so the aligned-chip transform, inside the given boxes of another
+     * version of the image (e.g. its cloaked copy): what a scraper's aligner would do with those
+     * pixels. An entry is null where no landmarks could be fitted.
+     */
+    public List<java.awt.geom.AffineTransform> realign(BufferedImage image, List<Rectangle2D> boxes) {
+        List<float[]> landmarks = landmarkNet.landmarks(image, boxes);
+        List<java.awt.geom.AffineTransform> out = new ArrayList<>(boxes.size());
+        for (float[] points : landmarks) {
+            out.add(points == null ? null : FaceAligner.chipToImage(points));
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -155,8 +155,37 @@ final class NnOps {
     }
 
     /** Reads any BufferedImage as packed RGB (sRGB, alpha dropped). */
+    /**
+     * Packed 0xRRGGBB pixels of a region. The common layouts (what ImageIO decodes JPEGs to, and what the
+     * service hands over) are read straight from the raster: {@code getRGB} converts pixel by pixel
+     * through the colour model and was the largest cost of a cloak after the net itself.
+     */
     static int[] rgbPixels(java.awt.image.BufferedImage image, int x, int y, int w, int h) {
-        return image.getRGB(x, y, w, h, null, 0, w);
+        switch (image.getType()) {
+            case java.awt.image.BufferedImage.TYPE_INT_RGB, java.awt.image.BufferedImage.TYPE_INT_ARGB -> {
+                int[] out = (int[]) image.getRaster().getDataElements(x, y, w, h, null);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] &= 0xFFFFFF;
+                }
+                return out;
+            }
+            case java.awt.image.BufferedImage.TYPE_3BYTE_BGR -> {
+                // data elements come in band order (R, G, B), whatever the byte order in memory
+                byte[] rgb = (byte[]) image.getRaster().getDataElements(x, y, w, h, null);
+                int[] out = new int[w * h];
+                for (int i = 0, j = 0; i < out.length; i++, j += 3) {
+                    out[i] = ((rgb[j] & 0xFF) << 16) | ((rgb[j + 1] & 0xFF) << 8) | (rgb[j + 2] & 0xFF);
+                }
+                return out;
+            }
+            default -> {
+                int[] out = image.getRGB(x, y, w, h, null, 0, w);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] &= 0xFFFFFF;
+                }
+                return out;
+            }
+        }
     }
 
     private static int pixel(int[] rgb, int w, int h, int x, int y) {

@@ -60,8 +60,8 @@ final class Ssim {
     static double psnr(BufferedImage a, BufferedImage b) {
         int w = a.getWidth();
         int h = a.getHeight();
-        int[] pa = a.getRGB(0, 0, w, h, null, 0, w);
-        int[] pb = b.getRGB(0, 0, w, h, null, 0, w);
+        int[] pa = NnOps.rgbPixels(a, 0, 0, w, h);
+        int[] pb = NnOps.rgbPixels(b, 0, 0, w, h);
         double se = 0;
         for (int i = 0; i < pa.length; i++) {
             for (int s = 0; s <= 16; s += 8) {
@@ -101,7 +101,7 @@ final class Ssim {
     }
 
     private static double[] luma(BufferedImage img, Rectangle r) {
-        int[] rgb = img.getRGB(r.x, r.y, r.width, r.height, null, 0, r.width);
+        int[] rgb = NnOps.rgbPixels(img, r.x, r.y, r.width, r.height);
         double[] out = new double[rgb.length];
         for (int i = 0; i < rgb.length; i++) {
             out[i] = 0.299 * ((rgb[i] >> 16) & 0xFF) + 0.587 * ((rgb[i] >> 8) & 0xFF) + 0.114 * (rgb[i] & 0xFF);

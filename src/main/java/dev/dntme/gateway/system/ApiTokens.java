@@ -10,38 +10,53 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The accepted API tokens, kept only as SHA-256 digests and compared in constant time, so neither a
- * heap dump nor response timing gives a token away.
+ * heap dump nor response timing gives a token away. A configured entry is {@code <token>} (scope
+ * internal) or {@code upload:<token>} / {@code internal:<token>}.
  */
 @Component
 class ApiTokens {
 
     private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
 
-    private final List<byte[]> digests;
+    private record Known(byte[] digest, Scope scope) {}
+
+    private final List<Known> known;
 
     ApiTokens(ApiProperties properties, DataDirectory dataDirectory) {
-        List<String> tokens = properties.tokens();
-        if (tokens.isEmpty()) {
-            tokens = List.of(generatedToken(dataDirectory.resolve("api-token")));
+        List<String> entries = properties.tokens();
+        if (entries.isEmpty()) {
+            entries = List.of(generatedToken(dataDirectory.resolve("api-token")));
         }
-        this.digests = tokens.stream().map(ApiTokens::sha256).toList();
+        List<Known> parsed = new ArrayList<>();
+        for (String entry : entries) {
+            int colon = entry.indexOf(':');
+            boolean scoped = colon > 0 && (entry.startsWith("upload:") || entry.startsWith("internal:"));
+            Scope scope = scoped ? Scope.parse(entry.substring(0, colon)) : Scope.INTERNAL;
+            parsed.add(new Known(sha256(scoped ? entry.substring(colon + 1) : entry), scope));
+        }
+        this.known = List.copyOf(parsed);
     }
 
-    boolean accepts(String presented) {
+    /** The presented token's scope; every known digest is compared, so timing does not tell which matched. */
+    Optional<Scope> scopeOf(String presented) {
         byte[] digest = sha256(presented);
-        boolean match = false;
-        for (byte[] known : digests) {
-            match |= MessageDigest.isEqual(known, digest);
+        Scope match = null;
+        for (Known k : known) {
+            if (MessageDigest.isEqual(k.digest(), digest)) {
+                match = match == null || k.scope() == Scope.INTERNAL ? k.scope() : match;
+            }
         }
-        return match;
+        return Optional.ofNullable(match);
     }
 
     /** Reuses the token file across restarts so clients keep working; creates it owner-only. */
@@ -64,7 +79,7 @@ class ApiTokens {
                 Files.createFile(file);
             }
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            log.info("No DNTME_API_TOKENS configured: generated an API token in {}", file);
+            log.info("No DNTME_API_TOKENS configured: generated an API token (scope internal) in {}", file);
             return token;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the generated API token to " + file, e);

@@ -33,6 +33,8 @@ public enum Problem {
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "This API answers only in JSON"),
+    CLOAK_BUSY("cloak-busy", HttpStatus.TOO_MANY_REQUESTS,
+            "Every cloak worker is busy and the queue is full; retry after the indicated delay"),
     CLOAK_UNAVAILABLE("cloak-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
             "The cloak engine is not ready; the flagged photo was not published"),
     CLOAK_FAILED("cloak-failed", HttpStatus.SERVICE_UNAVAILABLE,

@@ -1,5 +1,6 @@
 package dev.dntme.gateway.system;
 
+import dev.dntme.gateway.cloak.CloakBusyException;
 import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import java.net.URI;
@@ -31,6 +32,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         return problem(e.problem(), e.getMessage(), e.retryAfterSeconds());
+    }
+
+    @ExceptionHandler(CloakBusyException.class)
+    ResponseEntity<ProblemDetail> cloakBusy(CloakBusyException e) {
+        return problem(Problem.CLOAK_BUSY, Problem.CLOAK_BUSY.title(), 5);
     }
 
     @ExceptionHandler(CloakUnavailableException.class)
@@ -90,6 +96,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case 405 -> Problem.METHOD_NOT_ALLOWED;
             case 406 -> Problem.NOT_ACCEPTABLE;
             case 413 -> Problem.PAYLOAD_TOO_LARGE;
+            case 429 -> Problem.CLOAK_BUSY;
             case 415 -> Problem.UNSUPPORTED_REQUEST_TYPE;
             case 503 -> Problem.STORAGE_UNAVAILABLE;
             default -> status >= 500 ? Problem.INTERNAL : Problem.INVALID_REQUEST;

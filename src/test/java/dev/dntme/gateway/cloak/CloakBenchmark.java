@@ -32,7 +32,10 @@ class CloakBenchmark {
     void publishedCloaksAreNotMatchedToThePersonsCleanPhotos() throws Exception {
         Path people = Path.of(System.getProperty("benchmark.faces", "src/test/resources/faces/people"));
         Path groups = Path.of(System.getProperty("benchmark.groups", "src/test/resources/faces/groups"));
-        CloakProperties properties = CloakProperties.defaults();
+        CloakProperties defaults = CloakProperties.defaults();
+        CloakProperties properties = defaults.withThreads(defaults.modelLocation(),
+                Integer.getInteger("benchmark.workers", defaults.workers()),
+                Integer.getInteger("benchmark.intraOpThreads", defaults.intraOpThreads()));
         DjlCloakEngine engine = new DjlCloakEngine(properties);
         StringBuilder md = new StringBuilder();
         try (NDManager manager = NDManager.newBaseManager();

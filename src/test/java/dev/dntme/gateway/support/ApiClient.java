@@ -16,13 +16,27 @@ import java.util.UUID;
 /** Talks to the running service over real HTTP, as a platform backend would. */
 public final class ApiClient {
 
+    /** Scope internal: everything. */
     public static final String TOKEN = "test-token-0123456789abcdef";
+    /** Scope upload: send photos and read their JSON, nothing else. */
+    public static final String UPLOAD_TOKEN = "upload-only-token-0123456789";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, TOKEN);
+    }
+
+    private ApiClient(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same client presenting another token. */
+    public ApiClient withToken(String otherToken) {
+        return new ApiClient(base, otherToken);
     }
 
     public Upload upload(byte[] file) {
@@ -75,7 +89,7 @@ public final class ApiClient {
 
     public HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + TOKEN);
+                .header("Authorization", "Bearer " + token);
     }
 
     public String base() {

@@ -27,7 +27,7 @@ public final class GatewayTestSupport {
             Files.createDirectories(target);
             Path dir = Files.createTempDirectory(target, "app-");
             registry.add("dntme.data-dir", () -> dir.toAbsolutePath().toString());
-            registry.add("dntme.api.tokens", () -> ApiClient.TOKEN);
+            registry.add("dntme.api.tokens", () -> ApiClient.TOKEN + ",upload:" + ApiClient.UPLOAD_TOKEN);
             registry.add("dntme.s3.embedded-port", () -> "0");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -279,6 +279,26 @@ abstract class UploadApiContract {
     }
 
     @Test
+    void anUploadScopedTokenMayUploadAndReadTheJsonButNothingInternal() {
+        ApiClient uploader = api.withToken(ApiClient.UPLOAD_TOKEN);
+        String user = newUser();
+
+        HttpResponse<String> created = uploader.upload(TestImages.jpeg(64, 48)).user(user).send();
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = json(created).get("id").asString();
+        assertThat(uploader.get("/v1/images/" + id).statusCode()).isEqualTo(200);
+
+        assertProblem(uploader.get("/v1/images/" + id + "/original"), 403, "forbidden");
+        assertProblem(uploader.delete("/v1/images/" + id), 403, "forbidden");
+        assertProblem(uploader.get("/v1/users/" + user + "/settings"), 403, "forbidden");
+        assertProblem(uploader.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": true}"), 403, "forbidden");
+        assertProblem(uploader.delete("/v1/users/" + user), 403, "forbidden");
+        assertProblem(uploader.send(uploader.request("/v1/admin/recloak")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()), 403, "forbidden");
+        assertThat(api.get("/v1/images/" + id).statusCode()).as("still there").isEqualTo(200);
+    }
+
+    @Test
     void badInputGetsProblemJsonAndLeavesNothingStored() {
         int publicBefore = inspector.publicKeys().size();
         int privateBefore = inspector.privateKeys().size();
