@@ -41,13 +41,7 @@ public class ObjectStore {
     }
 
     public Optional<byte[]> getOriginal(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(properties.privateBucket()).key(key)).asByteArray());
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (SdkException e) {
-            throw unavailable(e);
-        }
+        return get(properties.privateBucket(), key);
     }
 
     public void deleteOriginal(String key) {
@@ -60,13 +54,7 @@ public class ObjectStore {
     }
 
     public Optional<byte[]> getPublic(String key) {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(properties.publicBucket()).key(key)).asByteArray());
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (SdkException e) {
-            throw unavailable(e);
-        }
+        return get(properties.publicBucket(), key);
     }
 
     public void deletePublic(String key) {
@@ -85,6 +73,16 @@ public class ObjectStore {
             return true;
         } catch (SdkException e) {
             return false;
+        }
+    }
+
+    private Optional<byte[]> get(String bucket, String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw unavailable(e);
         }
     }
 
