@@ -63,7 +63,7 @@ class RepublishWorker implements DisposableBean {
             List<StoredImage> batch = next(current);
             if (batch.isEmpty()) {
                 jobs.finish(current.id());
-                log.info("re-publish job {} done", current.id());
+                log.info("re-publish job {} done", logName(current));
                 return;
             }
             for (StoredImage image : batch) {
@@ -79,7 +79,7 @@ class RepublishWorker implements DisposableBean {
                 pause();
             }
         } catch (CloakUnavailableException notReady) {
-            log.info("re-publish job {} waits for the cloak engine: {}", current.id(), notReady.getMessage());
+            log.info("re-publish job {} waits for the cloak engine: {}", logName(current), notReady.getMessage());
         } finally {
             jobs.release(current.id());
         }
@@ -111,6 +111,21 @@ class RepublishWorker implements DisposableBean {
             return images.republish(image.id(), false, FlagSource.USER_SETTING);
         }
         return Outcome.GONE; // already as it should be
+    }
+
+    /**
+     * A user job's id contains the user id, which must never reach the logs: they are named by kind
+     * and a short one-way digest instead, enough to follow one job through a log.
+     */
+    static String logName(RepublishJob job) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(job.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return job.kind().name().toLowerCase(java.util.Locale.ROOT) + "#"
+                    + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void pause() {
