@@ -11,6 +11,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +27,8 @@ public class ImageDecoder {
         // No temp files for untrusted input: streams stay in memory, bounded by the byte limit.
         ImageIO.setUseCache(false);
     }
+
+    private static final Logger log = LoggerFactory.getLogger(ImageDecoder.class);
 
     private final ImageLimits limits;
 
@@ -66,6 +70,7 @@ public class ImageDecoder {
             throw new ApiException(Problem.CORRUPT_IMAGE, "The " + format.mediaType() + " data could not be decoded");
         } catch (OutOfMemoryError e) {
             // Limits make this unreachable for honest files; a lying header must not kill the worker.
+            log.warn("{} decoder ran out of memory; upload refused: {}", format.mediaType(), e.toString());
             throw new ApiException(Problem.IMAGE_TOO_LARGE, "The image needs more memory to decode than allowed");
         } finally {
             if (reader != null) {
