@@ -40,6 +40,10 @@ public class ImageDecoder {
         limits.checkBytes(bytes.length);
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiException(
                 Problem.UNSUPPORTED_MEDIA_TYPE, "The file is not a JPEG, PNG, WebP or GIF image"));
+        if (format == ImageFormat.JPEG && JpegScans.count(bytes) > JpegScans.MAX_SCANS) {
+            throw new ApiException(Problem.CORRUPT_IMAGE,
+                    "The JPEG has more than " + JpegScans.MAX_SCANS + " scans; it is refused rather than decoded");
+        }
         BufferedImage frame = readFirstFrame(bytes, format);
         PhotoMetadata metadata = PhotoMetadata.read(bytes);
         BufferedImage upright = Orientation.apply(normalise(frame), metadata.orientation());
