@@ -44,6 +44,9 @@ public class ImageDecoder {
             throw new ApiException(Problem.CORRUPT_IMAGE,
                     "The JPEG has more than " + JpegScans.MAX_SCANS + " scans; it is refused rather than decoded");
         }
+        if (format == ImageFormat.JPEG && JpegIccProfile.declaresMoreThanItCarries(bytes)) {
+            throw new ApiException(Problem.CORRUPT_IMAGE, "The JPEG's ICC profile declares more bytes than it holds");
+        }
         BufferedImage frame = readFirstFrame(bytes, format);
         PhotoMetadata metadata = PhotoMetadata.read(bytes);
         BufferedImage upright = Orientation.apply(normalise(frame), metadata.orientation());
