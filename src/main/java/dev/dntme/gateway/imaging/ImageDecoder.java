@@ -11,6 +11,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +28,8 @@ public class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    private static final Logger log = LoggerFactory.getLogger(ImageDecoder.class);
+
     private final ImageLimits limits;
 
     ImageDecoder(ImageLimits limits) {
@@ -36,6 +40,13 @@ public class ImageDecoder {
         limits.checkBytes(bytes.length);
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiException(
                 Problem.UNSUPPORTED_MEDIA_TYPE, "The file is not a JPEG, PNG, WebP or GIF image"));
+        if (format == ImageFormat.JPEG && JpegScans.count(bytes) > JpegScans.MAX_SCANS) {
+            throw new ApiException(Problem.CORRUPT_IMAGE,
+                    "The JPEG has more than " + JpegScans.MAX_SCANS + " scans; it is refused rather than decoded");
+        }
+        if (format == ImageFormat.JPEG && JpegIccProfile.declaresMoreThanItCarries(bytes)) {
+            throw new ApiException(Problem.CORRUPT_IMAGE, "The JPEG's ICC profile declares more bytes than it holds");
+        }
         BufferedImage frame = readFirstFrame(bytes, format);
         PhotoMetadata metadata = PhotoMetadata.read(bytes);
         BufferedImage upright = Orientation.apply(normalise(frame), metadata.orientation());
@@ -66,6 +77,7 @@ public class ImageDecoder {
             throw new ApiException(Problem.CORRUPT_IMAGE, "The " + format.mediaType() + " data could not be decoded");
         } catch (OutOfMemoryError e) {
             // Limits make this unreachable for honest files; a lying header must not kill the worker.
+            log.warn("{} decoder ran out of memory; upload refused: {}", format.mediaType(), e.toString());
             throw new ApiException(Problem.IMAGE_TOO_LARGE, "The image needs more memory to decode than allowed");
         } finally {
             if (reader != null) {

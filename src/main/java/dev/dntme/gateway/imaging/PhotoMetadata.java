@@ -6,6 +6,8 @@ import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.xmp.XmpDirectory;
+import dev.dntme.gateway.system.ApiException;
+import dev.dntme.gateway.system.Problem;
 import java.io.ByteArrayInputStream;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The two facts the service reads from an upload's metadata before discarding all of it: the EXIF
  * orientation and the IPTC 2023 Data Mining property. Unreadable metadata is treated as absent — it
- * never fails an upload, since the pixels are what gets published.
+ * never fails an upload, since the pixels are what gets published. The reader only sees what
+ * {@link MetadataSegments} lets through, so a compressed chunk or a lying length cannot exhaust the heap.
  */
 record PhotoMetadata(int orientation, boolean dataMiningProhibited) {
 
@@ -27,10 +30,15 @@ record PhotoMetadata(int orientation, boolean dataMiningProhibited) {
     static PhotoMetadata read(byte[] bytes) {
         Metadata metadata;
         try {
-            metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            byte[] readable = MetadataSegments.forMetadataReader(bytes);
+            metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(readable), readable.length);
         } catch (Exception | StackOverflowError e) {
             log.debug("metadata unreadable, ignored: {}", e.toString());
             return NONE;
+        } catch (OutOfMemoryError e) {
+            // Not "absent": the photo's own DataMining flag might be in there, so fail closed (nothing stored yet).
+            log.warn("metadata reader ran out of memory; upload refused: {}", e.toString());
+            throw new ApiException(Problem.CORRUPT_IMAGE, "The image's metadata could not be read within memory limits");
         }
         return new PhotoMetadata(orientation(metadata), dataMiningProhibited(metadata));
     }
