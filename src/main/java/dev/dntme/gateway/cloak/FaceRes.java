@@ -13,6 +13,8 @@ package dev.dntme.gateway.cloak;
 public final class FaceRes {
 
     static final double THRESHOLD = 0.94;
+    /** A mid-level map (28x28x256 for a 224 input) for the cloak's optional feature term. */
+    static final String FEATURE_NODE = "conv_pw_5_relu/clip_by_value";
 
     private FaceRes() {}
 

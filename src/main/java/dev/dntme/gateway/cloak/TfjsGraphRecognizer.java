@@ -88,12 +88,39 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
      * @return {@code [N,D]} unit-length embeddings
      */
     public NDArray forward(NDArray chips) {
+        return forward(chips, null).get(0);
+    }
+
+    /**
+     * The unit embedding and, when {@code featureNode} is given, that node's raw output (a mid-level
+     * feature map, NCHW) from the same pass.
+     */
+    java.util.List<NDArray> forward(NDArray chips, String featureNode) {
         // (R . chip . Ct) computed with the chip as the receiver, so every array lands in the chip's manager
         NDArray x = chips.matMul(colsT).transpose(0, 1, 3, 2).matMul(rowsT).transpose(0, 1, 3, 2); // [N,3,size,size]
         x = x.mul(spec.scale()).add(spec.offset());
-        NDArray e = model.forward(x, spec.output());
+        java.util.List<NDArray> out = model.forward(x, featureNode == null
+                ? java.util.List.of(spec.output()) : java.util.List.of(spec.output(), featureNode));
+        NDArray e = out.get(0);
         NDArray norm = e.square().sum(new int[] {1}, true).add(1e-12f).sqrt();
-        return e.div(norm);
+        return featureNode == null ? java.util.List.of(e.div(norm)) : java.util.List.of(e.div(norm), out.get(1));
+    }
+
+    /** Flattened {@code featureNode} outputs of CHW 0..255 chips, no gradient. */
+    float[][] features(String featureNode, float[]... chips) {
+        try (NDManager pass = manager.newSubManager()) {
+            float[] all = new float[chips.length * 3 * S * S];
+            for (int i = 0; i < chips.length; i++) {
+                System.arraycopy(chips[i], 0, all, i * 3 * S * S, 3 * S * S);
+            }
+            float[] flat = forward(pass.create(all, new Shape(chips.length, 3, S, S)), featureNode).get(1).toFloatArray();
+            int d = flat.length / chips.length;
+            float[][] result = new float[chips.length][d];
+            for (int i = 0; i < chips.length; i++) {
+                System.arraycopy(flat, i * d, result[i], 0, d);
+            }
+            return result;
+        }
     }
 
     /** Embeddings of CHW 0..255 chips, no gradient, own sub-manager. */
