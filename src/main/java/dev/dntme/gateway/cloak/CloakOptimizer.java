@@ -65,6 +65,10 @@ final class CloakOptimizer {
     private final Realigner realigner;
     private final Eot eot;
     private final double cellInChipPixels;
+    /** Second recogniser of an ensemble (fed the same chips), or null: dlib alone. */
+    private TfjsGraphRecognizer extra;
+    /** Stop pushing a face once the extra model's published distance reaches this. */
+    private double extraTarget;
 
     CloakOptimizer(FaceRecognitionNet net, NDManager manager, ChipExtractor extractor, Eot eot, double cellInChipPixels) {
         this(net, manager, extractor, null, eot, cellInChipPixels);
@@ -85,6 +89,31 @@ final class CloakOptimizer {
         this.cellInChipPixels = cellInChipPixels;
     }
 
+    /**
+     * Ensemble mode: every step also pushes {@code model}'s embedding of the same (transformed) chips away
+     * from its clean embedding; the loss becomes {@code sum_t ||net(c_t) - e_f|| / matchThreshold +
+     * ||model(c_t) - m_f|| / model.threshold}, each model's distance divided by its own threshold. A face
+     * keeps getting steps until both distances reach their targets ({@code extraTarget} for the extra
+     * model); failing closed still depends on the dlib distance only.
+     */
+    CloakOptimizer withEnsemble(TfjsGraphRecognizer model, double matchThreshold, double extraTarget) {
+        this.extra = model;
+        this.dlibThreshold = matchThreshold;
+        this.extraTarget = extraTarget;
+        return this;
+    }
+
+    private double dlibThreshold = 0.6;
+    /** Optional mid-level feature term of the extra model: node and weight (relative L2 change of the map). */
+    private String featureNode;
+    private double featureWeight;
+
+    CloakOptimizer withFeatureLoss(String node, double weight) {
+        this.featureNode = node;
+        this.featureWeight = weight;
+        return this;
+    }
+
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
@@ -97,6 +126,8 @@ final class CloakOptimizer {
             clean[f] = extractor.extract(image, targets.get(f).chipToImage());
         }
         float[][] cleanDesc = net.describe(clean);
+        float[][] cleanExtra = extra == null ? null : extra.describe(clean);
+        float[][] cleanFeatures = extra == null || featureNode == null ? null : extra.features(featureNode, clean);
 
         float eps = budget.epsilon();
         float[][] grids = new float[n][];
@@ -128,7 +159,7 @@ final class CloakOptimizer {
                 // With one sample per step, every other step sees a random transformation, so the cloak still
                 // learns to survive resizes, shifts and blur at half the cost of two samples.
                 boolean identityFirst = budget.eotSamples() > 1 || totalSteps % 2 == 0;
-                step(warps, bases, grids, corrections, cleanDesc, active, alpha, eps, budget.eotSamples(),
+                step(warps, bases, grids, corrections, cleanDesc, cleanExtra, cleanFeatures, active, alpha, eps, budget.eotSamples(),
                         identityFirst, rng);
                 totalSteps++;
             }
@@ -142,7 +173,10 @@ final class CloakOptimizer {
                 real[f] = extractor.extract(decoded, targets.get(f).chipToImage());
             }
             float[][] realDesc = net.describe(real);
-            float[][] rescanDesc = rescan(decoded, targets);
+            float[][] rescanChips = rescanChips(decoded, targets);
+            float[][] rescanDesc = rescanChips == null ? null : net.describe(rescanChips);
+            float[][] realExtra = extra == null ? null : extra.describe(real);
+            float[][] rescanExtra = extra == null || rescanChips == null ? null : extra.describe(rescanChips);
             boolean done = true;
             for (int f = 0; f < n; f++) {
                 distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
@@ -150,6 +184,13 @@ final class CloakOptimizer {
                     distance[f] = Math.min(distance[f], FaceRecognitionNet.distance(rescanDesc[f], cleanDesc[f]));
                 }
                 active[f] = distance[f] < budget.targetDistance();
+                if (extra != null) {
+                    double x = FaceRecognitionNet.distance(realExtra[f], cleanExtra[f]);
+                    if (rescanExtra != null) {
+                        x = Math.min(x, FaceRecognitionNet.distance(rescanExtra[f], cleanExtra[f]));
+                    }
+                    active[f] |= x < extraTarget;
+                }
                 done &= !active[f];
             }
             published = decoded;
@@ -178,8 +219,8 @@ final class CloakOptimizer {
         return new Result(encoded, published, results, round, totalSteps);
     }
 
-    /** Descriptors of each face at the alignment re-fitted on the published pixels; null without a realigner. */
-    private float[][] rescan(BufferedImage decoded, List<Target> targets) {
+    /** Chips of each face at the alignment re-fitted on the published pixels; null without a realigner. */
+    private float[][] rescanChips(BufferedImage decoded, List<Target> targets) {
         if (realigner == null) {
             return null;
         }
@@ -191,11 +232,11 @@ final class CloakOptimizer {
             AffineTransform t = again.get(f);
             chips[f] = extractor.extract(decoded, t != null ? t : targets.get(f).chipToImage());
         }
-        return net.describe(chips);
+        return chips;
     }
 
     private void step(List<ChipWarp> warps, List<float[]> bases, float[][] grids, float[][] corrections,
-            float[][] cleanDesc, boolean[] active, double alpha, float eps, int samples, boolean identityFirst,
+            float[][] cleanDesc, float[][] cleanExtra, float[][] cleanFeatures, boolean[] active, double alpha, float eps, int samples, boolean identityFirst,
             Random rng) {
         List<Integer> faces = new ArrayList<>();
         for (int f = 0; f < warps.size(); f++) {
@@ -232,8 +273,44 @@ final class CloakOptimizer {
             NDArray transformed = eot.apply(batch, samples, identityFirst, rng, pass);
             NDArray emb = net.forward(transformed).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
             NDArray e0 = pass.create(targets, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
-            // ascent on the squared distance == descent on its negative
-            NDArray loss = emb.sub(e0).square().sum().div(-samples);
+            NDArray loss;
+            if (extra == null) {
+                // ascent on the squared distance == descent on its negative
+                loss = emb.sub(e0).square().sum().div(-samples);
+            } else {
+                int dx = cleanExtra[0].length;
+                float[] xTargets = new float[faces.size() * dx];
+                for (int i = 0; i < faces.size(); i++) {
+                    System.arraycopy(cleanExtra[faces.get(i)], 0, xTargets, i * dx, dx);
+                }
+                List<NDArray> outX = extra.forward(transformed, cleanFeatures == null ? null : featureNode);
+                NDArray embX = outX.get(0).reshape(faces.size(), samples, dx);
+                NDArray x0 = pass.create(xTargets, new Shape(faces.size(), 1, dx));
+                // sum of each model's distance over its own threshold (1e-8 keeps sqrt's gradient finite at 0)
+                NDArray dDlib = emb.sub(e0).square().sum(new int[] {2}).add(1e-8f).sqrt().div((float) dlibThreshold);
+                NDArray dExtra = embX.sub(x0).square().sum(new int[] {2}).add(1e-8f).sqrt()
+                        .div((float) extra.spec().threshold());
+                NDArray total = dDlib.add(dExtra);
+                if (cleanFeatures != null) {
+                    int k = cleanFeatures[0].length;
+                    float[] f0 = new float[faces.size() * k];
+                    float[] norms = new float[faces.size()];
+                    for (int i = 0; i < faces.size(); i++) {
+                        float[] c = cleanFeatures[faces.get(i)];
+                        System.arraycopy(c, 0, f0, i * k, k);
+                        double sq = 0;
+                        for (float v : c) {
+                            sq += v * v;
+                        }
+                        norms[i] = (float) Math.sqrt(sq + 1e-12);
+                    }
+                    NDArray feat = outX.get(1).reshape(faces.size(), samples, k);
+                    NDArray change = feat.sub(pass.create(f0, new Shape(faces.size(), 1, k))).square().sum(new int[] {2})
+                            .add(1e-8f).sqrt().div(pass.create(norms, new Shape(faces.size(), 1)));
+                    total = total.add(change.mul((float) featureWeight));
+                }
+                loss = total.sum().div(-samples);
+            }
             JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);

@@ -27,6 +27,12 @@ import org.springframework.validation.annotation.Validated;
  * @param low                  budget for {@link CloakStrength#LOW}
  * @param medium               budget for {@link CloakStrength#MEDIUM} (the default strength)
  * @param high                 budget for {@link CloakStrength#HIGH}
+ * @param ensemble             also optimise against FaceRes (models/human-models) besides the dlib net
+ *                             (docs/cloak.md, Ensemble); off by default
+ * @param ensembleTargetDistance with the ensemble, keep pushing a face until its FaceRes distance (unit
+ *                             vectors; FaceRes' own threshold is 0.94) reaches this, within the rounds
+ * @param ensembleFeatureWeight with the ensemble, weight of a mid-level feature term (relative L2 change of
+ *                             FaceRes' {@code conv_pw_5} map); 0 = off
  */
 @Validated
 @ConfigurationProperties(prefix = "dntme.cloak")
@@ -42,7 +48,10 @@ public record CloakProperties(
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double minFaceSsim,
         @Valid Level low,
         @Valid Level medium,
-        @Valid Level high) {
+        @Valid Level high,
+        Boolean ensemble,
+        @DecimalMin("0.1") @DecimalMax("2.0") Double ensembleTargetDistance,
+        @DecimalMin("0.0") @DecimalMax("100.0") Double ensembleFeatureWeight) {
 
     /**
      * One strength's budget; unset fields take that strength's default.
@@ -90,17 +99,27 @@ public record CloakProperties(
         low = low != null ? low.orDefaults(LOW_DEFAULT) : LOW_DEFAULT;
         medium = medium != null ? medium.orDefaults(MEDIUM_DEFAULT) : MEDIUM_DEFAULT;
         high = high != null ? high.orDefaults(HIGH_DEFAULT) : HIGH_DEFAULT;
+        ensemble = ensemble != null ? ensemble : false;
+        ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
+        ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
     }
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with other model location and thread settings (tests, benchmarks). */
     CloakProperties withThreads(String location, int workerCount, int intraOp) {
         return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, low, medium, high);
+                matchThreshold, failMargin, minFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
+                ensembleFeatureWeight);
+    }
+
+    /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
+    CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
+        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
+                matchThreshold, failMargin, minFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight);
     }
 
     /** The optimiser budget for a strength. */

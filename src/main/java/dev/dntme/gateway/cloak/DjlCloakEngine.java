@@ -47,6 +47,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     /** face-api weights + algorithm revision; bump the suffix whenever the cloak's output changes. */
     static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
+    /** Same, for the dlib + FaceRes ensemble ({@code dntme.cloak.ensemble=true}). */
+    static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
 
     private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
 
@@ -104,7 +106,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             try {
                 FaceRecognitionNet net = FaceRecognitionNet.load(manager, p.modelLocation());
                 FaceLocator locator = new FaceLocator(p.minDetectionScore().floatValue());
-                return new Models(manager, net, locator);
+                TfjsGraphRecognizer extra = p.ensemble() ? TfjsGraphRecognizer.load(manager, FaceRes.spec()) : null;
+                return new Models(manager, net, locator, extra);
             } catch (RuntimeException | Error e) {
                 manager.close();
                 throw e;
@@ -113,10 +116,19 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     /** One worker's model set. */
-    record Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator) implements AutoCloseable {
+    record Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator, TfjsGraphRecognizer extra)
+            implements AutoCloseable {
+
+        Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator) {
+            this(manager, net, locator, null);
+        }
+
         @Override
         public void close() {
             locator.close();
+            if (extra != null) {
+                extra.close();
+            }
             net.close();
             manager.close();
         }
@@ -132,7 +144,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public String modelVersion() {
-        return MODEL_VERSION;
+        return properties.ensemble() ? ENSEMBLE_MODEL_VERSION : MODEL_VERSION;
     }
 
     /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */
@@ -189,6 +201,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 models = loader.load(properties);
                 optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
                         models.locator()::realign, defaultEot(), CELL);
+                if (models.extra() != null) {
+                    optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
+                    if (properties.ensembleFeatureWeight() > 0) {
+                        optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
+                    }
+                }
                 warmUp(models, optimizer);
             }
         } catch (Throwable e) {
@@ -245,7 +263,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         BufferedImage image = job.image();
         List<LocatedFace> faces = models.locator().locate(image);
         if (faces.isEmpty()) {
-            return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(MODEL_VERSION, job.strength().name(), List.of()));
+            return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(modelVersion(), job.strength().name(), List.of()));
         }
         List<CloakOptimizer.Target> targets = new ArrayList<>();
         for (LocatedFace face : faces) {
@@ -257,7 +275,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             Rectangle b = f.box();
             receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
         }
-        return new CloakedImage(result.encoded(), new ProtectionReceipt(MODEL_VERSION, job.strength().name(), List.copyOf(receiptFaces)));
+        return new CloakedImage(result.encoded(), new ProtectionReceipt(modelVersion(), job.strength().name(), List.copyOf(receiptFaces)));
     }
 
     /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */

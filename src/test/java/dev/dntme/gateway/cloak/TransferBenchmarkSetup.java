@@ -1,0 +1,28 @@
+package dev.dntme.gateway.cloak;
+
+/** Engine settings of a {@link TransferBenchmark} run, from system properties. */
+final class TransferBenchmarkSetup {
+
+    private TransferBenchmarkSetup() {}
+
+    static CloakProperties properties() {
+        CloakProperties d = CloakProperties.defaults();
+        CloakProperties p = d.withThreads(d.modelLocation(), Integer.getInteger("benchmark.workers", d.workers()),
+                Integer.getInteger("benchmark.intraOpThreads", d.intraOpThreads()));
+        CloakProperties.Level m = p.medium();
+        CloakProperties.Level medium = new CloakProperties.Level(
+                Float.parseFloat(System.getProperty("benchmark.eps", m.epsilon().toString())),
+                Integer.getInteger("benchmark.steps", m.steps()), Integer.getInteger("benchmark.retrySteps", m.retrySteps()),
+                Integer.getInteger("benchmark.rounds", m.rounds()), Integer.getInteger("benchmark.eotSamples", m.eotSamples()),
+                Double.parseDouble(System.getProperty("benchmark.target", m.targetDistance().toString())));
+        return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
+                Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
+                Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium);
+    }
+
+    static String describe(CloakProperties p) {
+        return p.ensemble() ? "dlib + FaceRes, FaceRes target " + p.ensembleTargetDistance()
+                + (p.ensembleFeatureWeight() > 0 ? ", feature loss " + FaceRes.FEATURE_NODE + " x" + p.ensembleFeatureWeight() : "")
+                : "none (dlib only)";
+    }
+}
