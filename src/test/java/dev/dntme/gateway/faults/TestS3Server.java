@@ -62,8 +62,12 @@ final class TestS3Server implements AutoCloseable {
     }
 
     static S3Client client(URI endpoint) {
+        return client(endpoint, ACCESS_KEY, SECRET_KEY);
+    }
+
+    static S3Client client(URI endpoint, String accessKey, String secretKey) {
         return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
