@@ -82,6 +82,7 @@ class CrashDuringCloakTest {
 
         try (ConfigurableApplicationContext second = startInProcess(dataDir, s3Port);
                 Scraper scraper = new Scraper()) {
+            assertThat(second.getEnvironment().getProperty("dntme.data-dir")).isEqualTo(dataDir.toString());
             JdbcClient jdbc = second.getBean(JdbcClient.class);
             S3Client s3 = second.getBean(S3Client.class);
             assertThat(jdbc.sql("select count(*) from images").query(Integer.class).single())
@@ -118,15 +119,15 @@ class CrashDuringCloakTest {
         return builder.start();
     }
 
+    /**
+     * Command-line arguments, not {@code SpringApplicationBuilder.properties(..)}: those are defaults,
+     * and application.yml's own {@code dntme.data-dir} and {@code server.port} would win over them.
+     */
     private static ConfigurableApplicationContext startInProcess(Path dataDir, int s3Port) {
-        List<String> properties = new ArrayList<>();
-        for (String arg : args(dataDir, 0, s3Port)) {
-            properties.add(arg.substring(2));
-        }
-        properties.add("dntme.upload.stale-after=1s"); // the start-up sweep may roll back the dead request's row
-        properties.add("dntme.upload.sweep-interval=1h"); // and no later sweep races the retry's own cloak
-        return new SpringApplicationBuilder(GatewayApplication.class).properties(properties.toArray(String[]::new))
-                .run();
+        List<String> args = new ArrayList<>(args(dataDir, 0, s3Port));
+        args.add("--dntme.upload.stale-after=1s"); // the start-up sweep may roll back the dead request's row
+        args.add("--dntme.upload.sweep-interval=1h"); // and no later sweep races the retry's own cloak
+        return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
 
     private static List<String> args(Path dataDir, int appPort, int s3Port) {
