@@ -73,6 +73,8 @@ class DatabaseFaultTest {
 
     @AfterAll
     static void stop() throws Exception {
+        JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/test",
+                "postgres", "")).sql("drop schema if exists " + SCHEMA + " cascade").update();
         scraper.close();
         pgProxy.close();
         s3Proxy.close();
