@@ -6,6 +6,10 @@ import dev.dntme.gateway.cloak.CloakUnavailableException;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -48,6 +52,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> cloakFailed(CloakFailedException e) {
         log.warn("cloak failed, nothing published: {}", e.getMessage());
         return problem(Problem.CLOAK_FAILED, Problem.CLOAK_FAILED.title(), 30);
+    }
+
+    /**
+     * The catalog unreachable (connection refused or cut, pool timeout, failover): the client may retry
+     * with the same Idempotency-Key, so it is a retryable 503 like S3 being down, not a 500. Integrity
+     * and SQL grammar errors stay 500: they are bugs.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            RecoverableDataAccessException.class})
+    ResponseEntity<ProblemDetail> catalogUnavailable(DataAccessException e) {
+        log.warn("catalog unavailable: {}", e.getClass().getSimpleName());
+        return problem(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5);
     }
 
     @ExceptionHandler(MultipartException.class)

@@ -21,8 +21,8 @@ public record UploadProperties(
         @DefaultValue("1m") @NotNull Duration sweepInterval) {
 
     public UploadProperties {
-        if (staleAfter != null && staleAfter.compareTo(Duration.ofSeconds(30)) < 0) {
-            throw new IllegalArgumentException("dntme.upload.stale-after must be at least 30s");
+        if (staleAfter != null && staleAfter.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("dntme.upload.stale-after must be at least 1s");
         }
     }
 }

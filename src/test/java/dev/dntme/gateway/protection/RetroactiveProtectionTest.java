@@ -64,16 +64,17 @@ class RetroactiveProtectionTest {
     }
 
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(GatewayApplication.class).properties(
-                "server.port=0",
-                "dntme.data-dir=" + dataDir,
-                "dntme.api.tokens=" + ApiClient.TOKEN,
-                "dntme.s3.embedded-port=0",
-                "dntme.cloak.workers=2",
-                "dntme.republish.pause=10ms",
-                "dntme.republish.poll-every=200ms",
-                "dntme.republish.batch=2",
-                "dntme.republish.lease=10s").run();
+        // Command-line arguments: builder "properties" are defaults that application.yml would override.
+        return new SpringApplicationBuilder(GatewayApplication.class).run(
+                "--server.port=0",
+                "--dntme.data-dir=" + dataDir,
+                "--dntme.api.tokens=" + ApiClient.TOKEN,
+                "--dntme.s3.embedded-port=0",
+                "--dntme.cloak.workers=2",
+                "--dntme.republish.pause=10ms",
+                "--dntme.republish.poll-every=200ms",
+                "--dntme.republish.batch=2",
+                "--dntme.republish.lease=10s");
     }
 
     private static ApiClient api(ConfigurableApplicationContext app) {
@@ -106,6 +107,7 @@ class RetroactiveProtectionTest {
         int doneBeforeStop;
 
         try (ConfigurableApplicationContext first = start()) {
+            assertThat(first.getEnvironment().getProperty("dntme.data-dir")).isEqualTo(dataDir.toString());
             ApiClient api = api(first);
             for (String photo : PHOTOS) {
                 byte[] bytes = TestImages.photo(photo);
