@@ -30,6 +30,7 @@ import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,7 +62,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final Timer queueWait;
     private volatile boolean closed;
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
         this(properties, ModelLoader.DEFAULT, meters);
     }
