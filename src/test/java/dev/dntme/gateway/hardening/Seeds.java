@@ -221,14 +221,7 @@ final class Seeds {
     // ---- PNG ----------------------------------------------------------------------------------
 
     static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        dev.dntme.gateway.support.TestImages.chunk(out, type, data);
     }
 
     static byte[] ihdr(int width, int height, int bitDepth, int colourType) {
