@@ -122,6 +122,10 @@ class RetroactiveProtectionTest {
             assertThat(answer.get("republish").get("state").asString()).isEqualTo("running");
             assertThat(answer.get("republish").get("total").asInt()).isEqualTo(20);
 
+            JsonNode again = json(api.putJson("/v1/users/" + USER + "/settings", "{\"dntMe\": true}").body());
+            assertThat(again.get("republish").get("total").asInt()).as("a second trigger starts nothing new").isEqualTo(20);
+            assertThat(again.get("republish").get("state").asString()).isEqualTo("running");
+
             doneBeforeStop = awaitProgress(api, p -> p.get("done").asInt() >= 4, Duration.ofMinutes(5)).get("done").asInt();
         } // the service stops half-way
 

@@ -299,6 +299,22 @@ abstract class UploadApiContract {
     }
 
     @Test
+    void aRecloakCanBeTriggeredTwiceAndReportsItsProgress() {
+        java.net.http.HttpRequest start = api.request("/v1/admin/recloak")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+
+        HttpResponse<String> first = api.send(start);
+        HttpResponse<String> second = api.send(start);
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isEqualTo(202);
+        JsonNode progress = json(api.get("/v1/admin/recloak")).get("progress");
+        assertThat(progress.get("total").asInt()).isGreaterThanOrEqualTo(0);
+        assertThat(progress.get("done").asInt()).isLessThanOrEqualTo(progress.get("total").asInt());
+        assertThat(json(second).get("modelVersion").asString()).isNotBlank();
+    }
+
+    @Test
     void badInputGetsProblemJsonAndLeavesNothingStored() {
         int publicBefore = inspector.publicKeys().size();
         int privateBefore = inspector.privateKeys().size();
