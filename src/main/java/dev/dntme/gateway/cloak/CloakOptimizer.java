@@ -117,6 +117,13 @@ final class CloakOptimizer {
     private double momentum;
     /** TI: sigma, in grid cells, of the Gaussian applied to the gradient on the grid (0 = off). */
     private double tiSigma;
+    /** Weight of the extra model's distance term. */
+    private double extraWeight = 1.0;
+
+    CloakOptimizer withExtraWeight(double w) {
+        this.extraWeight = w;
+        return this;
+    }
 
     /** Extra model fed its own aligned crop of each face (see {@link Target#extraChipToImage}). */
     CloakOptimizer withExtraOwnCrop(boolean own) {
@@ -366,7 +373,7 @@ final class CloakOptimizer {
                 // sum of each model's distance over its own threshold (1e-8 keeps sqrt's gradient finite at 0)
                 NDArray dDlib = emb.sub(e0).square().sum(new int[] {2}).add(1e-8f).sqrt().div((float) dlibThreshold);
                 NDArray dExtra = embX.sub(x0).square().sum(new int[] {2}).add(1e-8f).sqrt()
-                        .div((float) extra.spec().threshold());
+                        .div((float) extra.spec().threshold()).mul((float) extraWeight);
                 NDArray total = dDlib.add(dExtra);
                 if (cleanFeatures != null) {
                     int k = cleanFeatures[0].length;

@@ -68,6 +68,7 @@ public record CloakProperties(
      * @param eotBlur       EOT blur sigma range, chip pixels (1.0)
      * @param ensembleModel second model of the ensemble: {@code faceres} (dlib chip) or {@code mobileface}
      *                      (its own ArcFace 112 crop)
+     * @param extraWeight   weight of the second model's distance term in the ensemble loss (1.0)
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -76,7 +77,8 @@ public record CloakProperties(
             @DecimalMin("0.0") @DecimalMax("0.3") Double eotZoom,
             @DecimalMin("0.0") @DecimalMax("12.0") Double eotShift,
             @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
-            String ensembleModel) {
+            String ensembleModel,
+            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight) {
 
         public Transfer {
             momentum = momentum != null ? momentum : 0.0;
@@ -86,13 +88,14 @@ public record CloakProperties(
             eotShift = eotShift != null ? eotShift : 2.0;
             eotBlur = eotBlur != null ? eotBlur : 1.0;
             ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
+            extraWeight = extraWeight != null ? extraWeight : 1.0;
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
             }
         }
 
         static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null);
+            return new Transfer(null, null, null, null, null, null, null, null);
         }
 
         boolean mobileFace() {

@@ -210,7 +210,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
                 if (models.extra() != null) {
                     optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
-                    optimizer.withExtraOwnCrop(properties.transfer().mobileFace());
+                    optimizer.withExtraOwnCrop(properties.transfer().mobileFace()).withExtraWeight(properties.transfer().extraWeight());
                     if (properties.ensembleFeatureWeight() > 0) {
                         optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
                     }
