@@ -29,6 +29,11 @@ final class ChipWarp {
     private final float[] upXt; // [gridW, W]
 
     ChipWarp(AffineTransform chipToImage, int imageWidth, int imageHeight, double cellInChipPixels) {
+        this(chipToImage, regionOf(chipToImage, imageWidth, imageHeight), cellInChipPixels);
+    }
+
+    /** The smallest image region (clamped to the image) that a chip at {@code chipToImage} samples from. */
+    static Rectangle regionOf(AffineTransform chipToImage, int imageWidth, int imageHeight) {
         double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
         for (double[] c : new double[][] {{0, 0}, {S - 1, 0}, {0, S - 1}, {S - 1, S - 1}}) {
             Point2D p = chipToImage.transform(new Point2D.Double(c[0], c[1]), null);
@@ -41,7 +46,17 @@ final class ChipWarp {
         int y0 = clamp((int) Math.floor(minY), 0, imageHeight - 1);
         int x1 = clamp((int) Math.ceil(maxX) + 1, x0 + 1, imageWidth);
         int y1 = clamp((int) Math.ceil(maxY) + 1, y0 + 1, imageHeight);
-        region = new Rectangle(x0, y0, x1 - x0, y1 - y0);
+        return new Rectangle(x0, y0, x1 - x0, y1 - y0);
+    }
+
+    /**
+     * A warp sampling {@code region} (which must hold every pixel the chip samples, else the border
+     * repeats): two chips of one face with different alignments can share one region and one grid.
+     */
+    ChipWarp(AffineTransform chipToImage, Rectangle region, double cellInChipPixels) {
+        this.region = region;
+        int x0 = region.x;
+        int y0 = region.y;
         int w = region.width;
         int h = region.height;
 

@@ -49,8 +49,15 @@ final class CloakOptimizer {
         List<AffineTransform> realign(BufferedImage published, List<java.awt.geom.Rectangle2D> boxes);
     }
 
-    /** A face to cloak: where its chip comes from and its box for the receipt. */
-    record Target(AffineTransform chipToImage, Rectangle box) {}
+    /**
+     * A face to cloak: where its chip comes from, its box for the receipt and, for an ensemble model with
+     * its own alignment (MobileFace's ArcFace crop), where that model's chip comes from (null: the dlib chip).
+     */
+    record Target(AffineTransform chipToImage, Rectangle box, AffineTransform extraChipToImage) {
+        Target(AffineTransform chipToImage, Rectangle box) {
+            this(chipToImage, box, null);
+        }
+    }
 
     /** Measured on the published bytes. */
     record FaceResult(Rectangle box, double distance, double ssim) {}
@@ -104,6 +111,32 @@ final class CloakOptimizer {
     }
 
     private double dlibThreshold = 0.6;
+    /** The extra model reads its own crop of each face (Target.extraChipToImage) rather than the dlib chip. */
+    private boolean extraOwnCrop;
+    /** MI-FGSM decay (0 = plain sign of the gradient). */
+    private double momentum;
+    /** TI: sigma, in grid cells, of the Gaussian applied to the gradient on the grid (0 = off). */
+    private double tiSigma;
+    /** Weight of the extra model's distance term. */
+    private double extraWeight = 1.0;
+
+    CloakOptimizer withExtraWeight(double w) {
+        this.extraWeight = w;
+        return this;
+    }
+
+    /** Extra model fed its own aligned crop of each face (see {@link Target#extraChipToImage}). */
+    CloakOptimizer withExtraOwnCrop(boolean own) {
+        this.extraOwnCrop = own;
+        return this;
+    }
+
+    /** Momentum (MI-FGSM) and translation-invariant gradient smoothing (TI-FGSM); 0 turns each off. */
+    CloakOptimizer withTransfer(double momentumDecay, double tiSigmaCells) {
+        this.momentum = momentumDecay;
+        this.tiSigma = tiSigmaCells;
+        return this;
+    }
     /** Optional mid-level feature term of the extra model: node and weight (relative L2 change of the map). */
     private String featureNode;
     private double featureWeight;
@@ -117,24 +150,47 @@ final class CloakOptimizer {
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
+        List<ChipWarp> extraWarps = null; // own-crop ensemble: the extra model's chip, from the same region and grid
         List<float[]> bases = new ArrayList<>();
         float[][] clean = new float[n][];
+        float[][] cleanX = null;
+        boolean own = extra != null && extraOwnCrop;
+        if (own) {
+            extraWarps = new ArrayList<>();
+            cleanX = new float[n][];
+        }
         for (int f = 0; f < n; f++) {
-            ChipWarp w = new ChipWarp(targets.get(f).chipToImage(), image.getWidth(), image.getHeight(), cellInChipPixels);
+            AffineTransform t = targets.get(f).chipToImage();
+            ChipWarp w;
+            if (own) {
+                AffineTransform tx = extraTransform(targets.get(f));
+                Rectangle region = ChipWarp.regionOf(t, image.getWidth(), image.getHeight())
+                        .union(ChipWarp.regionOf(tx, image.getWidth(), image.getHeight()));
+                w = new ChipWarp(t, region, cellInChipPixels);
+                extraWarps.add(new ChipWarp(tx, region, cellInChipPixels));
+                cleanX[f] = extractor.extract(image, tx);
+            } else {
+                w = new ChipWarp(t, image.getWidth(), image.getHeight(), cellInChipPixels);
+            }
             warps.add(w);
             bases.add(w.readRegion(image));
-            clean[f] = extractor.extract(image, targets.get(f).chipToImage());
+            clean[f] = extractor.extract(image, t);
         }
         float[][] cleanDesc = net.describe(clean);
-        float[][] cleanExtra = extra == null ? null : extra.describe(clean);
+        float[][] cleanExtra = extra == null ? null : extra.describe(own ? cleanX : clean);
         float[][] cleanFeatures = extra == null || featureNode == null ? null : extra.features(featureNode, clean);
 
         float eps = budget.epsilon();
         float[][] grids = new float[n][];
         float[][] corrections = new float[n][3 * S * S];
+        float[][] extraCorrections = own ? new float[n][3 * S * S] : null;
+        float[][] velocity = momentum > 0 ? new float[n][] : null;
         for (int f = 0; f < n; f++) {
             // PGD from random noise: at d = 0 the gradient of ||f(x+d) - f(x)||^2 is exactly zero
             grids[f] = new float[3 * warps.get(f).gridH * warps.get(f).gridW];
+            if (velocity != null) {
+                velocity[f] = new float[grids[f].length];
+            }
             for (int i = 0; i < grids[f].length; i++) {
                 grids[f][i] = (float) ((rng.nextDouble() * 2 - 1) * eps);
             }
@@ -142,6 +198,9 @@ final class CloakOptimizer {
 
         // the aligner anti-aliases, the differentiable warp samples: start from their known difference
         updateCorrections(warps, bases, grids, clean, corrections, true);
+        if (own) {
+            updateCorrections(extraWarps, bases, grids, cleanX, extraCorrections, true);
+        }
 
         double[] distance = new double[n];
         boolean[] active = new boolean[n];
@@ -159,8 +218,8 @@ final class CloakOptimizer {
                 // With one sample per step, every other step sees a random transformation, so the cloak still
                 // learns to survive resizes, shifts and blur at half the cost of two samples.
                 boolean identityFirst = budget.eotSamples() > 1 || totalSteps % 2 == 0;
-                step(warps, bases, grids, corrections, cleanDesc, cleanExtra, cleanFeatures, active, alpha, eps, budget.eotSamples(),
-                        identityFirst, rng);
+                step(warps, extraWarps, bases, grids, corrections, extraCorrections, velocity, cleanDesc, cleanExtra, cleanFeatures,
+                        active, alpha, eps, budget.eotSamples(), identityFirst, rng);
                 totalSteps++;
             }
             round++;
@@ -175,8 +234,16 @@ final class CloakOptimizer {
             float[][] realDesc = net.describe(real);
             float[][] rescanChips = rescanChips(decoded, targets);
             float[][] rescanDesc = rescanChips == null ? null : net.describe(rescanChips);
-            float[][] realExtra = extra == null ? null : extra.describe(real);
-            float[][] rescanExtra = extra == null || rescanChips == null ? null : extra.describe(rescanChips);
+            float[][] realX = null;
+            if (own) {
+                realX = new float[n][];
+                for (int f = 0; f < n; f++) {
+                    realX[f] = extractor.extract(decoded, extraTransform(targets.get(f)));
+                }
+            }
+            float[][] realExtra = extra == null ? null : extra.describe(own ? realX : real);
+            // own crop: no re-fitted alignment for the extra model (the realigner fits dlib's chip only)
+            float[][] rescanExtra = extra == null || own || rescanChips == null ? null : extra.describe(rescanChips);
             boolean done = true;
             for (int f = 0; f < n; f++) {
                 distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
@@ -198,6 +265,9 @@ final class CloakOptimizer {
                 break;
             }
             updateCorrections(warps, bases, grids, real, corrections, false);
+            if (own) {
+                updateCorrections(extraWarps, bases, grids, realX, extraCorrections, false);
+            }
         }
 
         List<FaceResult> results = new ArrayList<>();
@@ -235,8 +305,12 @@ final class CloakOptimizer {
         return chips;
     }
 
-    private void step(List<ChipWarp> warps, List<float[]> bases, float[][] grids, float[][] corrections,
-            float[][] cleanDesc, float[][] cleanExtra, float[][] cleanFeatures, boolean[] active, double alpha, float eps, int samples, boolean identityFirst,
+    private static AffineTransform extraTransform(Target t) {
+        return t.extraChipToImage() != null ? t.extraChipToImage() : t.chipToImage();
+    }
+
+    private void step(List<ChipWarp> warps, List<ChipWarp> extraWarps, List<float[]> bases, float[][] grids, float[][] corrections,
+            float[][] extraCorrections, float[][] velocity, float[][] cleanDesc, float[][] cleanExtra, float[][] cleanFeatures, boolean[] active, double alpha, float eps, int samples, boolean identityFirst,
             Random rng) {
         List<Integer> faces = new ArrayList<>();
         for (int f = 0; f < warps.size(); f++) {
@@ -256,6 +330,7 @@ final class CloakOptimizer {
             JniUtils.setGradMode(true);
             NDList gridArrays = new NDList();
             NDList chips = new NDList();
+            NDList chipsX = new NDList();
             float[] targets = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);
@@ -267,6 +342,10 @@ final class CloakOptimizer {
                 NDArray region = base.add(w.upsample(grid, pass)).clip(0, 255);
                 NDArray chip = w.warp(region, pass).add(pass.create(corrections[f], new Shape(3, S, S)));
                 chips.add(chip.expandDims(0));
+                if (extraWarps != null) {
+                    chipsX.add(extraWarps.get(f).warp(region, pass).add(pass.create(extraCorrections[f], new Shape(3, S, S)))
+                            .expandDims(0));
+                }
                 System.arraycopy(cleanDesc[f], 0, targets, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
             }
             NDArray batch = chips.size() == 1 ? chips.head() : NDArrays.concat(chips, 0);
@@ -283,13 +362,18 @@ final class CloakOptimizer {
                 for (int i = 0; i < faces.size(); i++) {
                     System.arraycopy(cleanExtra[faces.get(i)], 0, xTargets, i * dx, dx);
                 }
-                List<NDArray> outX = extra.forward(transformed, cleanFeatures == null ? null : featureNode);
+                NDArray transformedX = transformed;
+                if (extraWarps != null) {
+                    NDArray batchX = chipsX.size() == 1 ? chipsX.head() : NDArrays.concat(chipsX, 0);
+                    transformedX = eot.apply(batchX, samples, identityFirst, rng, pass);
+                }
+                List<NDArray> outX = extra.forward(transformedX, cleanFeatures == null ? null : featureNode);
                 NDArray embX = outX.get(0).reshape(faces.size(), samples, dx);
                 NDArray x0 = pass.create(xTargets, new Shape(faces.size(), 1, dx));
                 // sum of each model's distance over its own threshold (1e-8 keeps sqrt's gradient finite at 0)
                 NDArray dDlib = emb.sub(e0).square().sum(new int[] {2}).add(1e-8f).sqrt().div((float) dlibThreshold);
                 NDArray dExtra = embX.sub(x0).square().sum(new int[] {2}).add(1e-8f).sqrt()
-                        .div((float) extra.spec().threshold());
+                        .div((float) extra.spec().threshold()).mul((float) extraWeight);
                 NDArray total = dDlib.add(dExtra);
                 if (cleanFeatures != null) {
                     int k = cleanFeatures[0].length;
@@ -316,6 +400,23 @@ final class CloakOptimizer {
                 int f = faces.get(i);
                 float[] g = gridArrays.get(i).getGradient().toFloatArray();
                 float[] d = grids[f];
+                ChipWarp w = warps.get(f);
+                if (tiSigma > 0) {
+                    g = smooth(g, w.gridH, w.gridW, tiSigma);
+                }
+                if (velocity != null) {
+                    // MI-FGSM: v = mu v + g / mean|g| (non-finite entries count as 0)
+                    double l1 = 0;
+                    for (float v : g) {
+                        l1 += Float.isFinite(v) ? Math.abs(v) : 0;
+                    }
+                    float scale = l1 > 0 ? (float) (g.length / l1) : 0f;
+                    float[] vel = velocity[f];
+                    for (int j = 0; j < g.length; j++) {
+                        vel[j] = (float) (momentum * vel[j] + (Float.isFinite(g[j]) ? g[j] * scale : 0f));
+                    }
+                    g = vel;
+                }
                 for (int j = 0; j < d.length; j++) {
                     // a non-finite gradient must never reach the pixels: Math.round(NaN) is 0, a black face
                     float v = Float.isFinite(g[j]) ? d[j] - (float) (alpha * Math.signum(g[j])) : d[j];
@@ -325,6 +426,48 @@ final class CloakOptimizer {
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * Separable Gaussian smoothing of a {@code [3,h,w]} gradient (border clamped): TI-FGSM's kernel on the
+     * perturbation grid. Non-finite entries count as 0.
+     */
+    static float[] smooth(float[] g, int h, int w, double sigma) {
+        int r = Math.max(1, (int) Math.ceil(2.5 * sigma));
+        float[] k = new float[2 * r + 1];
+        double sum = 0;
+        for (int i = -r; i <= r; i++) {
+            k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+            sum += k[i + r];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= (float) sum;
+        }
+        float[] tmp = new float[g.length];
+        float[] out = new float[g.length];
+        for (int c = 0; c < 3; c++) {
+            int o = c * h * w;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float acc = 0;
+                    for (int i = -r; i <= r; i++) {
+                        float v = g[o + y * w + Math.max(0, Math.min(w - 1, x + i))];
+                        acc += k[i + r] * (Float.isFinite(v) ? v : 0f);
+                    }
+                    tmp[o + y * w + x] = acc;
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float acc = 0;
+                    for (int i = -r; i <= r; i++) {
+                        acc += k[i + r] * tmp[o + Math.max(0, Math.min(h - 1, y + i)) * w + x];
+                    }
+                    out[o + y * w + x] = acc;
+                }
+            }
+        }
+        return out;
     }
 
     /** Straight-through correction: real published chip minus the differentiable model's chip. */

@@ -33,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
  *                             vectors; FaceRes' own threshold is 0.94) reaches this, within the rounds
  * @param ensembleFeatureWeight with the ensemble, weight of a mid-level feature term (relative L2 change of
  *                             FaceRes' {@code conv_pw_5} map); 0 = off
+ * @param transfer             transfer-oriented optimiser options (momentum, gradient smoothing, grid cell,
+ *                             EOT ranges, which model joins the ensemble); every one off / unchanged by default
  */
 @Validated
 @ConfigurationProperties(prefix = "dntme.cloak")
@@ -51,7 +53,55 @@ public record CloakProperties(
         @Valid Level high,
         Boolean ensemble,
         @DecimalMin("0.1") @DecimalMax("2.0") Double ensembleTargetDistance,
-        @DecimalMin("0.0") @DecimalMax("100.0") Double ensembleFeatureWeight) {
+        @DecimalMin("0.0") @DecimalMax("100.0") Double ensembleFeatureWeight,
+        @Valid Transfer transfer) {
+
+    /**
+     * Options measured for transfer to recognisers the cloak is not optimised on (docs/benchmarks.md,
+     * Transfer). Defaults reproduce the plain cloak.
+     *
+     * @param momentum      MI-FGSM decay of the accumulated L1-normalised gradient; 0 = plain sign step
+     * @param tiSigma       TI: Gaussian smoothing of the gradient on the perturbation grid, sigma in grid cells; 0 = off
+     * @param cell          perturbation grid cell in chip pixels (1.0)
+     * @param eotZoom       EOT/DI relative zoom range (0.06 = 0.94..1.06)
+     * @param eotShift      EOT/DI shift range, chip pixels (2)
+     * @param eotBlur       EOT blur sigma range, chip pixels (1.0)
+     * @param ensembleModel second model of the ensemble: {@code faceres} (dlib chip) or {@code mobileface}
+     *                      (its own ArcFace 112 crop)
+     * @param extraWeight   weight of the second model's distance term in the ensemble loss (1.0)
+     */
+    public record Transfer(
+            @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
+            @DecimalMin("0.0") @DecimalMax("10.0") Double tiSigma,
+            @DecimalMin("0.5") @DecimalMax("8.0") Double cell,
+            @DecimalMin("0.0") @DecimalMax("0.3") Double eotZoom,
+            @DecimalMin("0.0") @DecimalMax("12.0") Double eotShift,
+            @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
+            String ensembleModel,
+            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight) {
+
+        public Transfer {
+            momentum = momentum != null ? momentum : 0.0;
+            tiSigma = tiSigma != null ? tiSigma : 0.0;
+            cell = cell != null ? cell : 1.0;
+            eotZoom = eotZoom != null ? eotZoom : 0.06;
+            eotShift = eotShift != null ? eotShift : 2.0;
+            eotBlur = eotBlur != null ? eotBlur : 1.0;
+            ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
+            extraWeight = extraWeight != null ? extraWeight : 1.0;
+            if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
+                throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
+            }
+        }
+
+        static Transfer defaults() {
+            return new Transfer(null, null, null, null, null, null, null, null);
+        }
+
+        boolean mobileFace() {
+            return ensembleModel.equals("mobileface");
+        }
+    }
 
     /**
      * One strength's budget; unset fields take that strength's default.
@@ -102,24 +152,32 @@ public record CloakProperties(
         ensemble = ensemble != null ? ensemble : false;
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
+        transfer = transfer != null ? transfer : Transfer.defaults();
     }
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with other model location and thread settings (tests, benchmarks). */
     CloakProperties withThreads(String location, int workerCount, int intraOp) {
         return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight);
+                ensembleFeatureWeight, transfer);
     }
 
     /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
     CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight);
+                matchThreshold, failMargin, minFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer);
+    }
+
+    /** A copy with other transfer options (benchmarks). */
+    CloakProperties withTransfer(Transfer t) {
+        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
+                matchThreshold, failMargin, minFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
+                ensembleFeatureWeight, t);
     }
 
     /** The optimiser budget for a strength. */

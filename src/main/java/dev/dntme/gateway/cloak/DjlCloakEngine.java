@@ -50,6 +50,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
     /** Same, for the dlib + FaceRes ensemble ({@code dntme.cloak.ensemble=true}). */
     static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
+    /** Same, for the dlib + MobileFace ensemble ({@code dntme.cloak.transfer.ensemble-model=mobileface}). */
+    static final String MOBILEFACE_ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+mobileface-hm3.0.4+pgd-ens-v1";
 
     private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
 
@@ -107,7 +109,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             try {
                 FaceRecognitionNet net = FaceRecognitionNet.load(manager, p.modelLocation());
                 FaceLocator locator = new FaceLocator(p.minDetectionScore().floatValue());
-                TfjsGraphRecognizer extra = p.ensemble() ? TfjsGraphRecognizer.load(manager, FaceRes.spec()) : null;
+                TfjsGraphRecognizer extra = p.ensemble()
+                        ? TfjsGraphRecognizer.load(manager, p.transfer().mobileFace() ? MobileFace.spec() : FaceRes.spec()) : null;
                 return new Models(manager, net, locator, extra);
             } catch (RuntimeException | Error e) {
                 manager.close();
@@ -145,7 +148,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public String modelVersion() {
-        return properties.ensemble() ? ENSEMBLE_MODEL_VERSION : MODEL_VERSION;
+        String v = !properties.ensemble() ? MODEL_VERSION
+                : properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION;
+        return properties.transfer().equals(CloakProperties.Transfer.defaults()) ? v : v + "+transfer";
     }
 
     /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */
@@ -201,9 +206,11 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 configureThreads(properties.intraOpThreads());
                 models = loader.load(properties);
                 optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
-                        models.locator()::realign, defaultEot(), CELL);
+                        models.locator()::realign, eot(properties.transfer()), properties.transfer().cell());
+                optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
                 if (models.extra() != null) {
                     optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
+                    optimizer.withExtraOwnCrop(properties.transfer().mobileFace()).withExtraWeight(properties.transfer().extraWeight());
                     if (properties.ensembleFeatureWeight() > 0) {
                         optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
                     }
@@ -257,6 +264,10 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         return new Eot(0.06, 2, 1.0);
     }
 
+    static Eot eot(CloakProperties.Transfer t) {
+        return new Eot(t.eotZoom(), t.eotShift(), t.eotBlur());
+    }
+
     /** Perturbation grid cell, in chip pixels. */
     static final double CELL = 1.0;
 
@@ -268,7 +279,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         }
         List<CloakOptimizer.Target> targets = new ArrayList<>();
         for (LocatedFace face : faces) {
-            targets.add(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds()));
+            targets.add(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds(),
+                    properties.ensemble() && properties.transfer().mobileFace() ? MobileFace.chipToImage(face.landmarks()) : null));
         }
         CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();

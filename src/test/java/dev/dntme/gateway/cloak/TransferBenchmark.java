@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code mvn -q -B -o -Pbenchmark test -Dtest=TransferBenchmark [-Dbenchmark.faces=DIR]
  * [-Dbenchmark.ensemble=true] [-Dbenchmark.label=...]}; writes target/benchmark-transfer[-label].md.
+ * Budget and transfer options: {@code -Dbenchmark.eps/steps/retrySteps/rounds/eotSamples/target},
+ * {@code -Dbenchmark.momentum/tiSigma/cell/eotZoom/eotShift/eotBlur/ensembleModel/extraWeight/ensembleTarget}
+ * (see {@link TransferBenchmarkSetup}).
  */
 @Tag("benchmark")
 class TransferBenchmark {

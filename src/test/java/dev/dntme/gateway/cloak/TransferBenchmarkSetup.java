@@ -15,12 +15,29 @@ final class TransferBenchmarkSetup {
                 Integer.getInteger("benchmark.steps", m.steps()), Integer.getInteger("benchmark.retrySteps", m.retrySteps()),
                 Integer.getInteger("benchmark.rounds", m.rounds()), Integer.getInteger("benchmark.eotSamples", m.eotSamples()),
                 Double.parseDouble(System.getProperty("benchmark.target", m.targetDistance().toString())));
+        CloakProperties.Transfer t = p.transfer();
+        CloakProperties.Transfer transfer = new CloakProperties.Transfer(
+                Double.parseDouble(System.getProperty("benchmark.momentum", t.momentum().toString())),
+                Double.parseDouble(System.getProperty("benchmark.tiSigma", t.tiSigma().toString())),
+                Double.parseDouble(System.getProperty("benchmark.cell", t.cell().toString())),
+                Double.parseDouble(System.getProperty("benchmark.eotZoom", t.eotZoom().toString())),
+                Double.parseDouble(System.getProperty("benchmark.eotShift", t.eotShift().toString())),
+                Double.parseDouble(System.getProperty("benchmark.eotBlur", t.eotBlur().toString())),
+                System.getProperty("benchmark.ensembleModel", t.ensembleModel()),
+                Double.parseDouble(System.getProperty("benchmark.extraWeight", t.extraWeight().toString())));
         return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
                 Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
-                Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium);
+                Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium).withTransfer(transfer);
     }
 
     static String describe(CloakProperties p) {
+        return describeEnsemble(p) + "; transfer " + p.transfer() + "; MEDIUM " + p.medium();
+    }
+
+    private static String describeEnsemble(CloakProperties p) {
+        if (p.ensemble() && p.transfer().mobileFace()) {
+            return "dlib + MobileFace (FaceRes held out), MobileFace target " + p.ensembleTargetDistance();
+        }
         return p.ensemble() ? "dlib + FaceRes, FaceRes target " + p.ensembleTargetDistance()
                 + (p.ensembleFeatureWeight() > 0 ? ", feature loss " + FaceRes.FEATURE_NODE + " x" + p.ensembleFeatureWeight() : "")
                 : "none (dlib only)";
