@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,24 +58,22 @@ class CloakBenchmark {
             StringBuilder photoLines = new StringBuilder();
             for (Map.Entry<String, List<Path>> person : byPerson.entrySet()) {
                 for (Path photo : person.getValue()) {
-                    BufferedImage original = TestPhotos.read(photo);
-                    List<LocatedFace> faces = locator.locate(original);
-                    if (faces.isEmpty()) {
+                    Optional<PortraitRun> run = PortraitRun.of(engine, locator, photo);
+                    if (run.isEmpty()) {
                         continue;
                     }
-                    LocatedFace face = faces.get(0);
-                    long t0 = System.nanoTime();
-                    CloakedImage cloaked;
-                    try {
-                        cloaked = engine.cloak(original, CloakStrength.MEDIUM, TestPhotos::jpeg90);
-                    } catch (CloakFailedException e) {
+                    if (run.get().failedClosed()) {
                         failed++;
-                        md.append("- ").append(photo).append(": CloakFailedException (nothing published): ").append(e.getMessage()).append('\n');
+                        md.append("- ").append(photo).append(": CloakFailedException (nothing published): ")
+                                .append(run.get().failure()).append('\n');
                         continue;
                     }
-                    singleMs.add((System.nanoTime() - t0) / 1e6);
-                    BufferedImage pub = CloakOptimizer.decode(cloaked.encoded());
-                    List<LocatedFace> found = locator.locate(pub);
+                    BufferedImage original = run.get().original();
+                    LocatedFace face = run.get().face();
+                    CloakedImage cloaked = run.get().cloaked();
+                    singleMs.add(run.get().millis());
+                    BufferedImage pub = run.get().published();
+                    List<LocatedFace> found = run.get().publishedFaces();
                     names.add(photo.getFileName().toString());
                     persons.add(person.getKey());
                     float[] c = describe(net, original, face);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -61,23 +62,21 @@ class TransferBenchmark {
             StringBuilder failures = new StringBuilder();
             for (Map.Entry<String, List<Path>> person : TestPhotos.people(people).entrySet()) {
                 for (Path photo : person.getValue()) {
-                    BufferedImage original = TestPhotos.read(photo);
-                    List<LocatedFace> faces = locator.locate(original);
-                    if (faces.isEmpty()) {
+                    Optional<PortraitRun> run = PortraitRun.of(engine, locator, photo);
+                    if (run.isEmpty()) {
                         continue;
                     }
-                    LocatedFace face = faces.get(0);
-                    long t0 = System.nanoTime();
-                    CloakedImage cloaked;
-                    try {
-                        cloaked = engine.cloak(original, CloakStrength.MEDIUM, TestPhotos::jpeg90);
-                    } catch (CloakFailedException e) {
-                        failures.append("- ").append(photo.getFileName()).append(": failed closed: ").append(e.getMessage()).append('\n');
+                    if (run.get().failedClosed()) {
+                        failures.append("- ").append(photo.getFileName()).append(": failed closed: ")
+                                .append(run.get().failure()).append('\n');
                         continue;
                     }
-                    ms.add((System.nanoTime() - t0) / 1e6);
-                    BufferedImage pub = CloakOptimizer.decode(cloaked.encoded());
-                    List<LocatedFace> found = locator.locate(pub);
+                    BufferedImage original = run.get().original();
+                    LocatedFace face = run.get().face();
+                    CloakedImage cloaked = run.get().cloaked();
+                    ms.add(run.get().millis());
+                    BufferedImage pub = run.get().published();
+                    List<LocatedFace> found = run.get().publishedFaces();
                     LocatedFace again = found.isEmpty() ? null : Collections.min(found, (a, b) -> Double.compare(
                             centre(a, face), centre(b, face)));
                     persons.add(person.getKey());
