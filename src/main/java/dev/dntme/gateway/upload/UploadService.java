@@ -4,6 +4,9 @@ import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.consent.FlagDecision;
 import dev.dntme.gateway.consent.FlagResolver;
+import dev.dntme.gateway.consent.FlagSource;
+import dev.dntme.gateway.consent.UserSettingChanged;
+import dev.dntme.gateway.consent.UserSettings;
 import dev.dntme.gateway.consent.UserId;
 import dev.dntme.gateway.imaging.DecodedImage;
 import dev.dntme.gateway.imaging.ImageDecoder;
@@ -21,6 +24,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -49,10 +53,12 @@ class UploadService {
     private final UploadProperties properties;
     private final JsonMapper json;
     private final UploadMetrics metrics;
+    private final UserSettings userSettings;
+    private final ApplicationEventPublisher events;
 
     UploadService(ImageDecoder decoder, FlagResolver flags, ImageCatalog catalog, ObjectStore store,
             PublicCopyRenderer renderer, ImageErasure erasure, UploadProperties properties, JsonMapper json,
-            UploadMetrics metrics) {
+            UploadMetrics metrics, UserSettings userSettings, ApplicationEventPublisher events) {
         this.decoder = decoder;
         this.flags = flags;
         this.catalog = catalog;
@@ -62,6 +68,8 @@ class UploadService {
         this.properties = properties;
         this.json = json;
         this.metrics = metrics;
+        this.userSettings = userSettings;
+        this.events = events;
     }
 
     UploadResult upload(UploadCommand command) {
@@ -111,6 +119,7 @@ class UploadService {
                 throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being published");
             }
             count(flag.dntMe() ? "published-cloaked" : "published-clean", "none");
+            catchUpWithSettingChange(userId, flag);
             return new UploadResult(view(published), false);
         } catch (RuntimeException failure) {
             rollBack(record);
@@ -121,6 +130,18 @@ class UploadService {
                         5, failure);
             }
             throw failure;
+        }
+    }
+
+    /**
+     * The user may have turned DNT-ME on while this clean copy was being made (the flag was read before):
+     * the background job started by that change may already have passed this image's place in its
+     * order, so it is started again to pick this one up too. Images it already handled are skipped.
+     */
+    private void catchUpWithSettingChange(String userId, FlagDecision flag) {
+        boolean decidedBySetting = flag.source() == FlagSource.USER_SETTING || flag.source() == FlagSource.DEFAULT;
+        if (!flag.dntMe() && decidedBySetting && userSettings.dntMe(userId)) {
+            events.publishEvent(new UserSettingChanged(userId, true));
         }
     }
 
