@@ -10,8 +10,6 @@ import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,18 +25,7 @@ class FaceAlignerTest {
     private static final double MAX_EYE_TILT_DEGREES = 7;
     private static final int N = FaceAligner.CHIP_SIZE;
 
-    private static FaceLocator locator;
-
-    @BeforeAll
-    static void loadModels() {
-        System.setProperty("ai.djl.offline", "true");
-        locator = new FaceLocator();
-    }
-
-    @AfterAll
-    static void closeModels() {
-        locator.close();
-    }
+    private static final FaceLocator locator = SharedModels.locator();
 
     @Test
     void chipToImageRecoversAKnownSimilarityExactly() {

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,18 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class FaceLocatorTest {
 
-    private static FaceLocator locator;
-
-    @BeforeAll
-    static void loadModels() {
-        System.setProperty("ai.djl.offline", "true");
-        locator = new FaceLocator();
-    }
-
-    @AfterAll
-    static void closeModels() {
-        locator.close();
-    }
+    private static final FaceLocator locator = SharedModels.locator();
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.dntme.gateway.cloak.FaceDetectorTest#portraits")

@@ -10,26 +10,13 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class LandmarkNetTest {
 
-    private static FaceLocator locator;
-
-    @BeforeAll
-    static void loadModels() {
-        System.setProperty("ai.djl.offline", "true");
-        locator = new FaceLocator();
-    }
-
-    @AfterAll
-    static void closeModels() {
-        locator.close();
-    }
+    private static final FaceLocator locator = SharedModels.locator();
 
     static Stream<String> photosWithWholeFaces() {
         return Stream.concat(FaceDetectorTest.portraits(), Stream.of(
