@@ -147,6 +147,23 @@ final class CloakOptimizer {
         return this;
     }
 
+    /**
+     * Where PGD starts instead of random noise, e.g. a perturbation learnt on the same person's earlier
+     * uploads (warm start). Off (null) by default.
+     */
+    @FunctionalInterface
+    interface InitialGrid {
+        /** Start values of face {@code face}'s {@code [3, warp.gridH, warp.gridW]} grid, or null for random noise. */
+        float[] of(int face, ChipWarp warp, AffineTransform chipToImage);
+    }
+
+    private InitialGrid initialGrid;
+
+    CloakOptimizer withInitialGrid(InitialGrid start) {
+        this.initialGrid = start;
+        return this;
+    }
+
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
@@ -191,8 +208,9 @@ final class CloakOptimizer {
             if (velocity != null) {
                 velocity[f] = new float[grids[f].length];
             }
+            float[] start = initialGrid == null ? null : initialGrid.of(f, warps.get(f), targets.get(f).chipToImage());
             for (int i = 0; i < grids[f].length; i++) {
-                grids[f][i] = (float) ((rng.nextDouble() * 2 - 1) * eps);
+                grids[f][i] = start != null ? Math.max(-eps, Math.min(eps, start[i])) : (float) ((rng.nextDouble() * 2 - 1) * eps);
             }
         }
 
