@@ -106,6 +106,10 @@ class UniversalCloakBenchmark {
 
             Map<String, List<Outcome>> variants = new LinkedHashMap<>();
             variants.put("universal alone (no per-photo PGD)", new ArrayList<>());
+            // the same perturbation on the photos it was learnt on, through the same image path: tells
+            // over-fitting to 2-3 photos apart from what resampling and JPEG take away
+            String onTraining = "diagnostic: universal on the photos it was learnt on";
+            variants.put(onTraining, new ArrayList<>());
             for (int s : stepVariants) {
                 variants.put("PGD from noise, " + s + " steps" + (s == medium.steps() ? " (today's MEDIUM)" : ""), new ArrayList<>());
                 variants.put("PGD from universal, " + s + " steps", new ArrayList<>());
@@ -151,6 +155,10 @@ class UniversalCloakBenchmark {
                 byte[] alone = TestPhotos.jpeg90(UniversalPerturbation.apply(held.image(), held.face().chipToImage(), u.delta()));
                 double applyMs = (System.nanoTime() - t0) / 1e6;
                 variants.get("universal alone (no per-photo PGD)").add(judge(h, held, alone, applyMs, 0, 0));
+                for (Photo p : others) {
+                    variants.get(onTraining).add(judge(photos.indexOf(p), p,
+                            TestPhotos.jpeg90(UniversalPerturbation.apply(p.image(), p.face().chipToImage(), u.delta())), 0, 0, 0));
+                }
                 learning.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.2f | %.3f -> %.3f | %.0f |%n", held.name(),
                         String.join(", ", others.stream().map(Photo::name).toList()), u.passes(), u.millis() / 1000, learnLoad, before,
                         after, applyMs));
