@@ -35,10 +35,17 @@ final class DetectorTerm {
 
     private final FaceDetector detector;
     private final float[] priors;
+    private final float margin;
 
     DetectorTerm(FaceDetector detector) {
+        this(detector, MARGIN);
+    }
+
+    /** @param margin logit every face anchor is pushed under (the term is zero once they all are) */
+    DetectorTerm(FaceDetector detector, float margin) {
         this.detector = detector;
         this.priors = detector.priors();
+        this.margin = margin;
     }
 
     /** One photo's fixed parts: its clean input, and how each face region lands on the 512 input. */
@@ -106,7 +113,7 @@ final class DetectorTerm {
         }
         NDArray logits = detector.faceLogits(input(photo, deltas, m).expandDims(0));
         NDArray picked = logits.get(m.create(photo.anchors));
-        return picked.sub(MARGIN).maximum(0f).sum();
+        return picked.sub(margin).maximum(0f).sum();
     }
 
     /** The detector's {@code [3,512,512]} input of the perturbed photo (the graph kept). */
