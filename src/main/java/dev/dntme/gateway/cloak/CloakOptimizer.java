@@ -243,6 +243,9 @@ final class CloakOptimizer {
                 // With one sample per step, every other step sees a random transformation, so the cloak still
                 // learns to survive resizes, shifts and blur at half the cost of two samples.
                 boolean identityFirst = budget.eotSamples() > 1 || totalSteps % 2 == 0;
+                if (detectorPhoto != null) {
+                    correctDetector(image, warps, bases, grids, eps, encoder);
+                }
                 step(warps, extraWarps, bases, grids, corrections, extraCorrections, velocity, cleanDesc, cleanExtra, cleanFeatures,
                         active, alpha, eps, budget.eotSamples(), identityFirst, rng);
                 totalSteps++;
@@ -316,6 +319,21 @@ final class CloakOptimizer {
             results.add(new FaceResult(box, distance[f], ssim));
         }
         return new Result(encoded, published, results, round, totalSteps);
+    }
+
+    /** The detector term's straight-through correction, from the photo as it would be published after this step's grids. */
+    private void correctDetector(BufferedImage image, List<ChipWarp> warps, List<float[]> bases, float[][] grids, float eps,
+            CloakEngine.ImageEncoder encoder) {
+        BufferedImage now = decode(encoder.encode(compose(image, warps, grids, eps)));
+        try (NDManager pass = manager.newSubManager()) {
+            NDArray[] deltas = new NDArray[warps.size()];
+            for (int f = 0; f < warps.size(); f++) {
+                ChipWarp w = warps.get(f);
+                NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
+                deltas[f] = base.add(w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass)).clip(0, 255).sub(base);
+            }
+            detectorTerm.correct(detectorPhoto, now, deltas, pass);
+        }
     }
 
     /** Chips of each face at the alignment re-fitted on the published pixels; null without a realigner. */

@@ -53,6 +53,8 @@ final class DetectorTerm {
         final float[] clean;
         final long[] anchors;
         final List<Placement> placements;
+        /** Straight-through estimate of 8 bits + JPEG: the real published input minus the modelled one; null until set. */
+        float[] correction;
 
         private Photo(float[] clean, long[] anchors, List<Placement> placements) {
             this.clean = clean;
@@ -119,6 +121,9 @@ final class DetectorTerm {
     /** The detector's {@code [3,512,512]} input of the perturbed photo (the graph kept). */
     NDArray input(Photo photo, NDArray[] deltas, NDManager m) {
         NDArray x = m.create(photo.clean, new Shape(3, N, N));
+        if (photo.correction != null) {
+            x = x.add(m.create(photo.correction, new Shape(3, N, N)));
+        }
         for (int f = 0; f < deltas.length; f++) {
             Placement p = photo.placements.get(f);
             NDArray rows = m.create(p.rows, new Shape(p.v1 - p.v0, p.h));
@@ -128,6 +133,21 @@ final class DetectorTerm {
             x = x.add(moved.pad(new Shape(p.u0, N - p.u1, p.v0, N - p.v1), 0));
         }
         return x;
+    }
+
+    /**
+     * Sets the photo's straight-through correction from the image as it would be published now (rounded,
+     * encoded, decoded) and the perturbation that produced it: JPEG q90 undoes most of a detector
+     * perturbation that the float model alone sees as enough (DetectorSuppressionBenchmark).
+     */
+    void correct(Photo photo, BufferedImage published, NDArray[] deltas, NDManager m) {
+        photo.correction = null;
+        float[] model = input(photo, deltas, m).toFloatArray();
+        float[] real = FaceDetector.input(published);
+        for (int i = 0; i < real.length; i++) {
+            real[i] -= model[i];
+        }
+        photo.correction = real;
     }
 
     /** Per box, whether the SSD still finds a face overlapping it in the published image. */
