@@ -164,6 +164,23 @@ final class CloakOptimizer {
         return this;
     }
 
+    /** Optional first-stage term (issue 7): also push the SSD detector's face scores down, with this weight. */
+    private DetectorTerm detectorTerm;
+    private double detectorWeight;
+    /** The photo being cloaked, for the detector term; null without one. */
+    private DetectorTerm.Photo detectorPhoto;
+
+    /**
+     * Adds {@code weight * DetectorTerm.loss} to every step, and keeps a face getting steps (within the rounds)
+     * while the SSD still detects it in the published bytes. Failing closed still depends on the dlib
+     * distance only: a face still detected is published, as it would be without the term.
+     */
+    CloakOptimizer withDetector(DetectorTerm term, double weight) {
+        this.detectorTerm = weight > 0 ? term : null;
+        this.detectorWeight = weight;
+        return this;
+    }
+
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
@@ -194,6 +211,14 @@ final class CloakOptimizer {
             clean[f] = extractor.extract(image, t);
         }
         float[][] cleanDesc = net.describe(clean);
+        List<Rectangle> faceBoxes = new ArrayList<>();
+        targets.forEach(t -> faceBoxes.add(t.box()));
+        detectorPhoto = null;
+        if (detectorTerm != null) {
+            List<Rectangle> regions = new ArrayList<>();
+            warps.forEach(w -> regions.add(w.region));
+            detectorPhoto = detectorTerm.prepare(image, regions, faceBoxes);
+        }
         float[][] cleanExtra = extra == null ? null : extra.describe(own ? cleanX : clean);
         float[][] cleanFeatures = extra == null || featureNode == null ? null : extra.features(featureNode, clean);
 
@@ -236,6 +261,9 @@ final class CloakOptimizer {
                 // With one sample per step, every other step sees a random transformation, so the cloak still
                 // learns to survive resizes, shifts and blur at half the cost of two samples.
                 boolean identityFirst = budget.eotSamples() > 1 || totalSteps % 2 == 0;
+                if (detectorPhoto != null) {
+                    correctDetector(image, warps, bases, grids, eps, encoder);
+                }
                 step(warps, extraWarps, bases, grids, corrections, extraCorrections, velocity, cleanDesc, cleanExtra, cleanFeatures,
                         active, alpha, eps, budget.eotSamples(), identityFirst, rng);
                 totalSteps++;
@@ -262,6 +290,7 @@ final class CloakOptimizer {
             float[][] realExtra = extra == null ? null : extra.describe(own ? realX : real);
             // own crop: no re-fitted alignment for the extra model (the realigner fits dlib's chip only)
             float[][] rescanExtra = extra == null || own || rescanChips == null ? null : extra.describe(rescanChips);
+            boolean[] detected = detectorPhoto == null ? null : detectorTerm.detected(decoded, faceBoxes);
             boolean done = true;
             for (int f = 0; f < n; f++) {
                 distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
@@ -275,6 +304,9 @@ final class CloakOptimizer {
                         x = Math.min(x, FaceRecognitionNet.distance(rescanExtra[f], cleanExtra[f]));
                     }
                     active[f] |= x < extraTarget;
+                }
+                if (detected != null) {
+                    active[f] |= detected[f];
                 }
                 done &= !active[f];
             }
@@ -305,6 +337,21 @@ final class CloakOptimizer {
             results.add(new FaceResult(box, distance[f], ssim));
         }
         return new Result(encoded, published, results, round, totalSteps);
+    }
+
+    /** The detector term's straight-through correction, from the photo as it would be published after this step's grids. */
+    private void correctDetector(BufferedImage image, List<ChipWarp> warps, List<float[]> bases, float[][] grids, float eps,
+            CloakEngine.ImageEncoder encoder) {
+        BufferedImage now = decode(encoder.encode(compose(image, warps, grids, eps)));
+        try (NDManager pass = manager.newSubManager()) {
+            NDArray[] deltas = new NDArray[warps.size()];
+            for (int f = 0; f < warps.size(); f++) {
+                ChipWarp w = warps.get(f);
+                NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
+                deltas[f] = base.add(w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass)).clip(0, 255).sub(base);
+            }
+            detectorTerm.correct(detectorPhoto, now, deltas, pass);
+        }
     }
 
     /** Chips of each face at the alignment re-fitted on the published pixels; null without a realigner. */
@@ -350,6 +397,7 @@ final class CloakOptimizer {
             NDList chips = new NDList();
             NDList chipsX = new NDList();
             float[] targets = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
+            NDArray[] deltas = detectorPhoto == null ? null : new NDArray[warps.size()];
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);
                 ChipWarp w = warps.get(f);
@@ -358,6 +406,9 @@ final class CloakOptimizer {
                 gridArrays.add(grid);
                 NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
                 NDArray region = base.add(w.upsample(grid, pass)).clip(0, 255);
+                if (deltas != null) {
+                    deltas[f] = region.sub(base);
+                }
                 NDArray chip = w.warp(region, pass).add(pass.create(corrections[f], new Shape(3, S, S)));
                 chips.add(chip.expandDims(0));
                 if (extraWarps != null) {
@@ -412,6 +463,16 @@ final class CloakOptimizer {
                     total = total.add(change.mul((float) featureWeight));
                 }
                 loss = total.sum().div(-samples);
+            }
+            if (deltas != null) {
+                for (int f = 0; f < deltas.length; f++) {
+                    if (deltas[f] == null) { // a face already done: its perturbation is still in the photo the detector sees
+                        ChipWarp w = warps.get(f);
+                        NDArray base = pass.create(bases.get(f), new Shape(3, w.region.height, w.region.width));
+                        deltas[f] = base.add(w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass)).clip(0, 255).sub(base);
+                    }
+                }
+                loss = loss.add(detectorTerm.loss(detectorPhoto, deltas, pass).mul((float) detectorWeight));
             }
             JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
             for (int i = 0; i < faces.size(); i++) {

@@ -69,6 +69,9 @@ public record CloakProperties(
      * @param ensembleModel second model of the ensemble: {@code faceres} (dlib chip) or {@code mobileface}
      *                      (its own ArcFace 112 crop)
      * @param extraWeight   weight of the second model's distance term in the ensemble loss (1.0)
+     * @param detectorWeight weight of a term pushing the SSD face detector's scores on each cloaked face down
+     *                      (issue 7: a scraper must detect a face first); 0 = off. With it on, a face also keeps
+     *                      getting steps, within the rounds, while the SSD still detects it in the published bytes
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -78,8 +81,10 @@ public record CloakProperties(
             @DecimalMin("0.0") @DecimalMax("12.0") Double eotShift,
             @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
             String ensembleModel,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight) {
+            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight,
+            @DecimalMin("0.0") @DecimalMax("100.0") Double detectorWeight) {
 
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Transfer {
             momentum = momentum != null ? momentum : 0.0;
             tiSigma = tiSigma != null ? tiSigma : 0.0;
@@ -89,13 +94,25 @@ public record CloakProperties(
             eotBlur = eotBlur != null ? eotBlur : 1.0;
             ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
             extraWeight = extraWeight != null ? extraWeight : 1.0;
+            detectorWeight = detectorWeight != null ? detectorWeight : 0.0;
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
             }
         }
 
+        /** Every option before the detector term; the detector term off. */
+        public Transfer(Double momentum, Double tiSigma, Double cell, Double eotZoom, Double eotShift, Double eotBlur,
+                String ensembleModel, Double extraWeight) {
+            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null);
+        }
+
         static Transfer defaults() {
             return new Transfer(null, null, null, null, null, null, null, null);
+        }
+
+        /** A copy with another detector-term weight. */
+        Transfer withDetectorWeight(double weight) {
+            return new Transfer(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, weight);
         }
 
         boolean mobileFace() {

@@ -215,6 +215,10 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                         optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
                     }
                 }
+                if (properties.transfer().detectorWeight() > 0) {
+                    // the worker's own SSD copy, freed with its model manager
+                    optimizer.withDetector(new DetectorTerm(new FaceDetector(models.manager())), properties.transfer().detectorWeight());
+                }
                 warmUp(models, optimizer);
             }
         } catch (Throwable e) {

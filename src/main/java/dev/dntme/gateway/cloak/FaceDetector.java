@@ -100,6 +100,30 @@ final class FaceDetector implements AutoCloseable {
         return postProcess(boxPredictions, classPredictions, side, w, h, minConfidence, maxResults);
     }
 
+    /** The net's input for an image: padded to a square (black right/bottom), 512x512, scaled to [-1,1], CHW. */
+    static float[] input(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        float[] input = new float[3 * INPUT_SIZE * INPUT_SIZE];
+        NnOps.resizeOnSquareCanvas(NnOps.rgbPixels(image, 0, 0, w, h), w, h, 0, 0, Math.max(w, h), INPUT_SIZE,
+                MEAN, 1f / 127.5f, input, 0);
+        return input;
+    }
+
+    /**
+     * The face logit (sigmoid of it is the detection score) of every anchor, {@code [5118]}, for a
+     * {@code [1,3,512,512]} input from {@link #input}; with PyTorch's grad mode on, the graph back to the input
+     * is kept, which is what lets the cloak push detection scores down.
+     */
+    NDArray faceLogits(NDArray x) {
+        return forward(x)[1].get(":, 1");
+    }
+
+    /** The anchors' prior boxes, {@code [ymin, xmin, ymax, xmax]} on the 0..1 padded square, 5118 of them. */
+    float[] priors() {
+        return anchors.clone();
+    }
+
     /** @return {box encodings [5118*4], class logits [5118*3]} */
     private NDArray[] forward(NDArray x) {
         NDArray out = relu6(NnOps.conv2dSame(x, conv0.weight, conv0.bias, 2));

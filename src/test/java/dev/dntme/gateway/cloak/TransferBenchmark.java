@@ -30,7 +30,13 @@ import org.junit.jupiter.api.Test;
  * [-Dbenchmark.ensemble=true] [-Dbenchmark.label=...]}; writes target/benchmark-transfer[-label].md.
  * Budget and transfer options: {@code -Dbenchmark.eps/steps/retrySteps/rounds/eotSamples/target},
  * {@code -Dbenchmark.momentum/tiSigma/cell/eotZoom/eotShift/eotBlur/ensembleModel/extraWeight/ensembleTarget}
- * (see {@link TransferBenchmarkSetup}).
+ * (see {@link TransferBenchmarkSetup}); {@code -Dbenchmark.detectorWeight} turns the detector term on.
+ *
+ * <p>First stage (issue 7): on each published photo, is the face still detected (a detection at the default
+ * threshold 0.5 overlapping the face's clean box by IoU >= 0.3) by the SSD (white-box for the detector term)
+ * and by face-api's Tiny Face Detector (held out)? And a held-out end-to-end scraper: Tiny detector, 68
+ * landmarks in its box, MobileFace on the ArcFace crop, best match over every detected face; an undetected
+ * face is unmatched. Its gallery is the clean MobileFace embeddings above (SSD-located enrolment photos).
  */
 @Tag("benchmark")
 class TransferBenchmark {
@@ -47,7 +53,9 @@ class TransferBenchmark {
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());
                 TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
                 TfjsGraphRecognizer mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
-                FaceLocator locator = new FaceLocator()) {
+                FaceLocator locator = new FaceLocator();
+                TinyFaceDetector tiny = new TinyFaceDetector(manager);
+                LandmarkNet landmarkNet = new LandmarkNet(manager)) {
             assertTrue(engine.awaitReady(300_000), "engine not ready");
             List<String> persons = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -58,6 +66,10 @@ class TransferBenchmark {
                 published.put(r, new ArrayList<>());
             }
             List<Double> faceSsim = new ArrayList<>();
+            // first stage: per published photo
+            int ssdClean = 0, ssdPublished = 0, tinyClean = 0, tinyPublished = 0;
+            List<List<float[]>> tinyScraped = new ArrayList<>(); // MobileFace embeddings of every tiny detection
+            StringBuilder detectionLines = new StringBuilder();
             List<Double> ms = new ArrayList<>();
             StringBuilder failures = new StringBuilder();
             for (Map.Entry<String, List<Path>> person : TestPhotos.people(people).entrySet()) {
@@ -88,6 +100,33 @@ class TransferBenchmark {
                         describeAll(pub, again, dlib, faceres, mobileface, published);
                     }
                     faceSsim.add(Ssim.of(original, pub, face.box().getBounds()));
+
+                    float ssdAfter = bestOverlapping(found.stream().map(f -> new FaceDetector.Detection(f.box(), f.score())).toList(),
+                            face.box());
+                    ssdClean++;
+                    ssdPublished += ssdAfter > 0 ? 1 : 0;
+                    List<FaceDetector.Detection> tinyBefore = tiny.detect(original);
+                    FaceDetector.Detection tinyFace = tinyBefore.stream()
+                            .max(java.util.Comparator.comparingDouble(d -> DetectorTerm.iou(d.box(), face.box()))).orElse(null);
+                    boolean tinyFound = tinyFace != null && DetectorTerm.iou(tinyFace.box(), face.box()) >= DetectorTerm.DETECTED_IOU;
+                    List<FaceDetector.Detection> tinyAfter = tiny.detect(pub);
+                    float tinyAfterScore = tinyFound ? bestOverlapping(tinyAfter, tinyFace.box()) : 0;
+                    tinyClean += tinyFound ? 1 : 0;
+                    tinyPublished += tinyAfterScore > 0 ? 1 : 0;
+                    List<float[]> scraped = new ArrayList<>();
+                    List<java.awt.geom.Rectangle2D> tinyBoxes = new ArrayList<>();
+                    tinyAfter.forEach(d -> tinyBoxes.add(d.box()));
+                    for (float[] points : landmarkNet.landmarks(pub, tinyBoxes)) {
+                        if (points != null) {
+                            scraped.add(mobileface.describe(FaceAligner.extractChip(pub, MobileFace.chipToImage(points)))[0]);
+                        }
+                    }
+                    tinyScraped.add(scraped);
+                    detectionLines.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %s | %d |%n", photo.getFileName(),
+                            face.score(), ssdAfter > 0 ? String.format(Locale.ROOT, "%.3f", ssdAfter) : "**not detected**",
+                            tinyFound ? String.format(Locale.ROOT, "%.3f", tinyFace.score()) : "not detected (clean)",
+                            !tinyFound ? "-" : tinyAfterScore > 0 ? String.format(Locale.ROOT, "%.3f", tinyAfterScore) : "**not detected**",
+                            tinyAfter.size()));
                 }
             }
             StringBuilder out = new StringBuilder("# Transfer benchmark " + label + "\n\n");
@@ -125,10 +164,40 @@ class TransferBenchmark {
                         r, threshold, 100 * sep.eer(), sep.sameMin(), sep.sameMax(), sep.differentMin(), sep.differentMax(),
                         100.0 * unmatched / Math.max(1, pairs), unmatched, pairs, minPair, minOwn));
             }
+            // held-out end-to-end scraper: Tiny detector -> landmarks -> MobileFace, vs the clean MobileFace gallery
+            {
+                Separation sep = Separation.of(persons, clean.get(MOBILEFACE));
+                int pairs = 0, unmatched = 0;
+                double minPair = Double.MAX_VALUE;
+                for (int x = 0; x < persons.size(); x++) {
+                    for (int y = 0; y < persons.size(); y++) {
+                        if (x == y || !persons.get(x).equals(persons.get(y))) {
+                            continue;
+                        }
+                        pairs++;
+                        double d = Double.POSITIVE_INFINITY;
+                        for (float[] p : tinyScraped.get(x)) {
+                            d = Math.min(d, FaceRecognitionNet.distance(p, clean.get(MOBILEFACE).get(y)));
+                        }
+                        minPair = Math.min(minPair, d);
+                        unmatched += d >= sep.threshold() ? 1 : 0;
+                    }
+                }
+                out.append(String.format(Locale.ROOT, "| tiny detector -> landmarks -> mobileface (held-out scraper; undetected = unmatched) | %.3f (EER %.1f%%) | | **%.1f%% (%d/%d)** | %.3f | |%n",
+                        sep.threshold(), 100 * sep.eer(), 100.0 * unmatched / Math.max(1, pairs), unmatched, pairs, minPair));
+            }
+            out.append(String.format(Locale.ROOT, "%n| face still detected on the published photo (score >= 0.5, IoU >= %.1f with the clean box) | photos |%n|---|---|%n",
+                    DetectorTerm.DETECTED_IOU));
+            out.append(String.format(Locale.ROOT, "| SSD MobileNet v1 (the service's detector; white-box for the detector term) | **%d / %d** (%.0f%%) |%n",
+                    ssdPublished, ssdClean, 100.0 * ssdPublished / Math.max(1, ssdClean)));
+            out.append(String.format(Locale.ROOT, "| Tiny Face Detector (held out), of the photos it finds clean | **%d / %d** (%.0f%%) |%n",
+                    tinyPublished, tinyClean, 100.0 * tinyPublished / Math.max(1, tinyClean)));
             out.append(String.format(Locale.ROOT, "%n| face-region SSIM mean / min | %.4f / %.4f |%n|---|---|%n", mean(faceSsim), Collections.min(faceSsim)));
             out.append(String.format(Locale.ROOT, "| one-face cloak latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(ms, 50), pct(ms, 95)));
             out.append(String.format(Locale.ROOT, "| photos that failed closed | %d |%n%n", failures.toString().lines().count()));
             out.append(failures);
+            out.append("\n## Detection\n\n| photo | SSD clean | SSD published | tiny clean | tiny published | tiny detections on published |\n|---|---|---|---|---|---|\n")
+                    .append(detectionLines);
             out.append("\n## Pairs\n\n| recogniser | published | clean | distance | verdict |\n|---|---|---|---|---|\n").append(pairLines);
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target/benchmark-transfer" + (label.isEmpty() ? "" : "-" + label) + ".md"), out);
@@ -144,6 +213,17 @@ class TransferBenchmark {
         into.get(DLIB).add(dlib.describe(chip)[0]);
         into.get(FACERES).add(faceres.describe(chip)[0]);
         into.get(MOBILEFACE).add(mobileface.describe(FaceAligner.extractChip(image, MobileFace.chipToImage(face.landmarks())))[0]);
+    }
+
+    /** Best score of a detection overlapping {@code box} by IoU >= DetectorTerm.DETECTED_IOU, 0 if none. */
+    private static float bestOverlapping(List<FaceDetector.Detection> detections, java.awt.geom.Rectangle2D box) {
+        float best = 0;
+        for (FaceDetector.Detection d : detections) {
+            if (DetectorTerm.iou(d.box(), box) >= DetectorTerm.DETECTED_IOU) {
+                best = Math.max(best, d.score());
+            }
+        }
+        return best;
     }
 
     private static double centre(LocatedFace a, LocatedFace b) {

@@ -24,7 +24,8 @@ final class TransferBenchmarkSetup {
                 Double.parseDouble(System.getProperty("benchmark.eotShift", t.eotShift().toString())),
                 Double.parseDouble(System.getProperty("benchmark.eotBlur", t.eotBlur().toString())),
                 System.getProperty("benchmark.ensembleModel", t.ensembleModel()),
-                Double.parseDouble(System.getProperty("benchmark.extraWeight", t.extraWeight().toString())));
+                Double.parseDouble(System.getProperty("benchmark.extraWeight", t.extraWeight().toString())),
+                Double.parseDouble(System.getProperty("benchmark.detectorWeight", t.detectorWeight().toString())));
         return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
                 Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
                 Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium).withTransfer(transfer);
