@@ -69,6 +69,13 @@ public record CloakProperties(
      * @param ensembleModel second model of the ensemble: {@code faceres} (dlib chip) or {@code mobileface}
      *                      (its own ArcFace 112 crop)
      * @param extraWeight   weight of the second model's distance term in the ensemble loss (1.0)
+     * @param adaptiveMaxEps texture-adaptive budget (docs/cloak.md): per-cell caps up to this many 8-bit levels,
+     *                      as costly in face SSIM as the strength's uniform epsilon; 0 = off (one uniform cap)
+     * @param adaptiveMinSsim with the adaptive budget, a face whose published SSIM is under this gets smaller caps
+     *                      and more steps (0.95)
+     * @param dlibFeatureWeight weight of a mid-level feature term of the dlib net (relative L2 change of the
+     *                      {@code dlibFeatureStage} map); 0 = off
+     * @param dlibFeatureStage residual stage of the dlib net for that term ({@code conv64_3})
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -78,7 +85,11 @@ public record CloakProperties(
             @DecimalMin("0.0") @DecimalMax("12.0") Double eotShift,
             @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
             String ensembleModel,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight) {
+            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight,
+            @DecimalMin("0.0") @DecimalMax("15.0") Double adaptiveMaxEps,
+            @DecimalMin("0.5") @DecimalMax("1.0") Double adaptiveMinSsim,
+            @DecimalMin("0.0") @DecimalMax("100.0") Double dlibFeatureWeight,
+            String dlibFeatureStage) {
 
         public Transfer {
             momentum = momentum != null ? momentum : 0.0;
@@ -89,13 +100,20 @@ public record CloakProperties(
             eotBlur = eotBlur != null ? eotBlur : 1.0;
             ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
             extraWeight = extraWeight != null ? extraWeight : 1.0;
+            adaptiveMaxEps = adaptiveMaxEps != null ? adaptiveMaxEps : 0.0;
+            adaptiveMinSsim = adaptiveMinSsim != null ? adaptiveMinSsim : 0.95;
+            dlibFeatureWeight = dlibFeatureWeight != null ? dlibFeatureWeight : 0.0;
+            dlibFeatureStage = dlibFeatureStage != null ? dlibFeatureStage : "conv64_3";
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
+            }
+            if (!FaceRecognitionNet.isStage(dlibFeatureStage)) {
+                throw new IllegalArgumentException("dntme.cloak.transfer.dlib-feature-stage is not a stage of the dlib net: " + dlibFeatureStage);
             }
         }
 
         static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null, null);
+            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         boolean mobileFace() {

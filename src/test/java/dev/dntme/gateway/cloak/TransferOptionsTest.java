@@ -22,6 +22,8 @@ class TransferOptionsTest {
         assertEquals(1.0, t.eotBlur());
         assertEquals("faceres", t.ensembleModel());
         assertEquals(1.0, t.extraWeight());
+        assertEquals(0.0, t.adaptiveMaxEps());
+        assertEquals(0.0, t.dlibFeatureWeight());
         DjlCloakEngine engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 1),
                 p -> { throw new IllegalStateException("not loaded in this test"); });
         try {
@@ -29,7 +31,14 @@ class TransferOptionsTest {
         } finally {
             engine.destroy();
         }
-        assertThrows(IllegalArgumentException.class, () -> new CloakProperties.Transfer(null, null, null, null, null, null, "arcface", null));
+        assertThrows(IllegalArgumentException.class, () -> new CloakProperties.Transfer(null, null, null, null, null, null, "arcface", null, null, null, null, null));
+    }
+
+    @Test
+    void aDlibFeatureStageThatTheNetDoesNotHaveIsRefused() {
+        assertEquals("conv64_3", CloakProperties.defaults().transfer().dlibFeatureStage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1"));
     }
 
     @Test
