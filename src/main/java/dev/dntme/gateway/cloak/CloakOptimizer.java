@@ -292,8 +292,9 @@ final class CloakOptimizer {
                 if (caps != null) {
                     double ssim = Ssim.of(image, decoded, targets.get(f).box());
                     if (ssim < adaptiveMinSsim) {
-                        // SSIM's cost grows with the square of the caps: shrink them to land just over the floor
-                        float s = (float) Math.max(0.5, Math.min(0.97, 0.97 * Math.sqrt((1 - adaptiveMinSsim) / (1 - ssim))));
+                        // SSIM's cost grows with the square of the caps: shrink them to land over the floor, with a
+                        // margin, since the steps that follow push the grid back out to the new caps
+                        float s = (float) Math.max(0.5, Math.min(0.95, 0.9 * Math.sqrt((1 - adaptiveMinSsim) / (1 - ssim))));
                         float[] c = caps[f];
                         float[] d = grids[f];
                         for (int i = 0; i < c.length; i++) {

@@ -126,6 +126,7 @@ class TransferBenchmark {
                         100.0 * unmatched / Math.max(1, pairs), unmatched, pairs, minPair, minOwn));
             }
             out.append(String.format(Locale.ROOT, "%n| face-region SSIM mean / min | %.4f / %.4f |%n|---|---|%n", mean(faceSsim), Collections.min(faceSsim)));
+            out.append(String.format(Locale.ROOT, "| faces under SSIM 0.95 | %d of %d |%n", faceSsim.stream().filter(v -> v < 0.95).count(), faceSsim.size()));
             out.append(String.format(Locale.ROOT, "| one-face cloak latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(ms, 50), pct(ms, 95)));
             out.append(String.format(Locale.ROOT, "| photos that failed closed | %d |%n%n", failures.toString().lines().count()));
             out.append(failures);
