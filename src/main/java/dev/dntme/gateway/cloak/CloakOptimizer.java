@@ -154,9 +154,13 @@ final class CloakOptimizer {
     /** This call's caps per face, on its grid (null: uniform eps). */
     private float[][] caps;
 
-    CloakOptimizer withPerceptualBudget(double maxEps, double minSsim) {
+    /** Adaptive caps also outside the face box (in the rest of the chip's region). */
+    private boolean adaptiveOutsideBox;
+
+    CloakOptimizer withPerceptualBudget(double maxEps, double minSsim, boolean outsideBox) {
         this.adaptiveMaxEps = (float) maxEps;
         this.adaptiveMinSsim = minSsim;
+        this.adaptiveOutsideBox = outsideBox;
         return this;
     }
 
@@ -209,7 +213,7 @@ final class CloakOptimizer {
         if (adaptiveMaxEps > 0) {
             caps = new float[n][];
             for (int f = 0; f < n; f++) {
-                caps[f] = PerceptualBudget.caps(warps.get(f), bases.get(f), targets.get(f).box(), eps, adaptiveMaxEps);
+                caps[f] = PerceptualBudget.caps(warps.get(f), bases.get(f), targets.get(f).box(), eps, adaptiveMaxEps, adaptiveOutsideBox);
             }
         }
         float[][] grids = new float[n][];

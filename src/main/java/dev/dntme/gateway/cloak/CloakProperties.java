@@ -76,6 +76,9 @@ public record CloakProperties(
      * @param dlibFeatureWeight weight of a mid-level feature term of the dlib net (relative L2 change of the
      *                      {@code dlibFeatureStage} map); 0 = off
      * @param dlibFeatureStage residual stage of the dlib net for that term ({@code conv64_3})
+     * @param adaptiveOutsideBox with the adaptive budget, let the rest of the chip's region (hair, ears, background
+     *                      outside the face box, which the face SSIM does not measure) take the larger caps too;
+     *                      false = the uniform epsilon stays the ceiling there
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -89,7 +92,8 @@ public record CloakProperties(
             @DecimalMin("0.0") @DecimalMax("15.0") Double adaptiveMaxEps,
             @DecimalMin("0.5") @DecimalMax("1.0") Double adaptiveMinSsim,
             @DecimalMin("0.0") @DecimalMax("100.0") Double dlibFeatureWeight,
-            String dlibFeatureStage) {
+            String dlibFeatureStage,
+            Boolean adaptiveOutsideBox) {
 
         public Transfer {
             momentum = momentum != null ? momentum : 0.0;
@@ -104,6 +108,7 @@ public record CloakProperties(
             adaptiveMinSsim = adaptiveMinSsim != null ? adaptiveMinSsim : 0.95;
             dlibFeatureWeight = dlibFeatureWeight != null ? dlibFeatureWeight : 0.0;
             dlibFeatureStage = dlibFeatureStage != null ? dlibFeatureStage : "conv64_3";
+            adaptiveOutsideBox = adaptiveOutsideBox != null ? adaptiveOutsideBox : false;
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
             }
@@ -113,7 +118,7 @@ public record CloakProperties(
         }
 
         static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null);
+            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         boolean mobileFace() {

@@ -53,11 +53,16 @@ final class PerceptualBudget {
     /**
      * Caps for {@code warp}'s grid ({@code gridH * gridW}, shared by the three channels), at most
      * {@code maxEps}, as costly in SSIM over {@code box} (image coordinates; the whole region when they do
-     * not overlap) as a uniform {@code eps}.
+     * not overlap) as a uniform {@code eps}; cells outside the box get at most {@code eps}.
      *
      * @param base the clean region, {@code [3,H,W]} RGB 0..255 ({@link ChipWarp#readRegion})
      */
     static float[] caps(ChipWarp warp, float[] base, Rectangle box, float eps, float maxEps) {
+        return caps(warp, base, box, eps, maxEps, false);
+    }
+
+    /** Same; with {@code outsideBox} the cells outside the box may take the larger caps too. */
+    static float[] caps(ChipWarp warp, float[] base, Rectangle box, float eps, float maxEps, boolean outsideBox) {
         int w = warp.region.width;
         int h = warp.region.height;
         int gh = warp.gridH;
@@ -140,8 +145,17 @@ final class PerceptualBudget {
             }
         }
         float[] caps = new float[gh * gw];
-        for (int i = 0; i < caps.length; i++) {
-            caps[i] = (float) Math.min(maxEps, lo * grid[i]);
+        for (int j = 0; j < gh; j++) {
+            // a cell's centre in region pixels (the inverse of linearUpsample's sampling)
+            double cy = (j + 0.5) * h / gh - 0.5;
+            for (int k = 0; k < gw; k++) {
+                double cx = (k + 0.5) * w / gw - 0.5;
+                float c = (float) Math.min(maxEps, lo * grid[j * gw + k]);
+                // outside the face box (hair, ears, background of the chip) the face SSIM does not see a change:
+                // there the uniform cap stays the ceiling, so the extra budget is spent on the face only
+                boolean inBox = cx >= x0 && cx < x1 && cy >= y0 && cy < y1;
+                caps[j * gw + k] = inBox || outsideBox ? c : Math.min(c, eps);
+            }
         }
         return caps;
     }

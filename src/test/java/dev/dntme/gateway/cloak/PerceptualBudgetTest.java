@@ -90,6 +90,36 @@ class PerceptualBudgetTest {
     }
 
     @Test
+    void outsideTheFaceBoxTheUniformEpsilonStaysTheCeilingUnlessAllowed() throws Exception {
+        BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/obama/obama-1.jpg").toFile());
+        int side = Math.min(240, Math.min(photo.getWidth(), photo.getHeight()));
+        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
+        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        float[] base = warp.readRegion(photo);
+        Rectangle box = new Rectangle(warp.region.x + warp.region.width / 4, warp.region.y + warp.region.height / 4,
+                warp.region.width / 2, warp.region.height / 2);
+        float[] inside = PerceptualBudget.caps(warp, base, box, EPS, MAX);
+        float[] everywhere = PerceptualBudget.caps(warp, base, box, EPS, MAX, true);
+        float outsideMax = 0, outsideMaxAllowed = 0, insideMax = 0;
+        for (int j = 0; j < warp.gridH; j++) {
+            for (int k = 0; k < warp.gridW; k++) {
+                int i = j * warp.gridW + k;
+                boolean central = j > warp.gridH / 4 + 2 && j < 3 * warp.gridH / 4 - 2 && k > warp.gridW / 4 + 2 && k < 3 * warp.gridW / 4 - 2;
+                boolean outer = j < warp.gridH / 4 - 2 || j > 3 * warp.gridH / 4 + 2 || k < warp.gridW / 4 - 2 || k > 3 * warp.gridW / 4 + 2;
+                if (central) {
+                    insideMax = Math.max(insideMax, inside[i]);
+                } else if (outer) {
+                    outsideMax = Math.max(outsideMax, inside[i]);
+                    outsideMaxAllowed = Math.max(outsideMaxAllowed, everywhere[i]);
+                }
+            }
+        }
+        assertTrue(outsideMax <= EPS, "outside the box " + outsideMax);
+        assertTrue(insideMax > EPS, "inside the box the textured parts take more than eps: " + insideMax);
+        assertTrue(outsideMaxAllowed > EPS, "allowed outside: " + outsideMaxAllowed);
+    }
+
+    @Test
     void aMaxAtOrUnderTheUniformEpsilonIsAUniformCap() throws Exception {
         BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/biden/biden-1.jpg").toFile());
         ChipWarp warp = new ChipWarp(AffineTransform.getScaleInstance(1.0, 1.0), photo.getWidth(), photo.getHeight(), 1.0);

@@ -28,7 +28,8 @@ final class TransferBenchmarkSetup {
                 Double.parseDouble(System.getProperty("benchmark.adaptiveMaxEps", t.adaptiveMaxEps().toString())),
                 Double.parseDouble(System.getProperty("benchmark.adaptiveMinSsim", t.adaptiveMinSsim().toString())),
                 Double.parseDouble(System.getProperty("benchmark.dlibFeatureWeight", t.dlibFeatureWeight().toString())),
-                System.getProperty("benchmark.dlibFeatureStage", t.dlibFeatureStage()));
+                System.getProperty("benchmark.dlibFeatureStage", t.dlibFeatureStage()),
+                Boolean.parseBoolean(System.getProperty("benchmark.adaptiveOutsideBox", t.adaptiveOutsideBox().toString())));
         return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
                 Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
                 Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium).withTransfer(transfer);
