@@ -181,6 +181,33 @@ final class CloakOptimizer {
         return this;
     }
 
+    /** Texture-adaptive caps (PerceptualBudget) up to this many 8-bit levels; 0 = one uniform eps. */
+    private float adaptiveMaxEps;
+    /** With adaptive caps, a face whose published SSIM is under this gets its caps shrunk and more steps. */
+    private double adaptiveMinSsim;
+    /** This call's caps per face, on its grid (null: uniform eps). */
+    private float[][] caps;
+
+    /** Adaptive caps also outside the face box (in the rest of the chip's region). */
+    private boolean adaptiveOutsideBox;
+
+    CloakOptimizer withPerceptualBudget(double maxEps, double minSsim, boolean outsideBox) {
+        this.adaptiveMaxEps = (float) maxEps;
+        this.adaptiveMinSsim = minSsim;
+        this.adaptiveOutsideBox = outsideBox;
+        return this;
+    }
+
+    /** Mid-level feature term of the dlib net: stage and weight (relative L2 change of the stage's output map). */
+    private String dlibFeatureStage;
+    private double dlibFeatureWeight;
+
+    CloakOptimizer withDlibFeatureLoss(String stage, double weight) {
+        this.dlibFeatureStage = weight > 0 ? stage : null;
+        this.dlibFeatureWeight = weight;
+        return this;
+    }
+
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
@@ -221,8 +248,16 @@ final class CloakOptimizer {
         }
         float[][] cleanExtra = extra == null ? null : extra.describe(own ? cleanX : clean);
         float[][] cleanFeatures = extra == null || featureNode == null ? null : extra.features(featureNode, clean);
+        cleanDlibFeatures = dlibFeatureStage == null ? null : net.features(dlibFeatureStage, clean);
 
         float eps = budget.epsilon();
+        caps = null;
+        if (adaptiveMaxEps > 0) {
+            caps = new float[n][];
+            for (int f = 0; f < n; f++) {
+                caps[f] = PerceptualBudget.caps(warps.get(f), bases.get(f), targets.get(f).box(), eps, adaptiveMaxEps, adaptiveOutsideBox);
+            }
+        }
         float[][] grids = new float[n][];
         float[][] corrections = new float[n][3 * S * S];
         float[][] extraCorrections = own ? new float[n][3 * S * S] : null;
@@ -235,7 +270,8 @@ final class CloakOptimizer {
             }
             float[] start = initialGrid == null ? null : initialGrid.of(f, warps.get(f), targets.get(f).chipToImage());
             for (int i = 0; i < grids[f].length; i++) {
-                grids[f][i] = start != null ? Math.max(-eps, Math.min(eps, start[i])) : (float) ((rng.nextDouble() * 2 - 1) * eps);
+                float cap = caps == null ? eps : caps[f][i % caps[f].length];
+                grids[f][i] = start != null ? Math.max(-cap, Math.min(cap, start[i])) : (float) ((rng.nextDouble() * 2 - 1) * cap);
             }
         }
 
@@ -307,6 +343,24 @@ final class CloakOptimizer {
                 }
                 if (detected != null) {
                     active[f] |= detected[f];
+                }
+                if (caps != null) {
+                    double ssim = Ssim.of(image, decoded, targets.get(f).box());
+                    if (ssim < adaptiveMinSsim) {
+                        // SSIM's cost grows with the square of the caps: shrink them to land over the floor, with a
+                        // margin, since the steps that follow push the grid back out to the new caps
+                        float s = (float) Math.max(0.5, Math.min(0.95, 0.9 * Math.sqrt((1 - adaptiveMinSsim) / (1 - ssim))));
+                        float[] c = caps[f];
+                        float[] d = grids[f];
+                        for (int i = 0; i < c.length; i++) {
+                            c[i] *= s;
+                        }
+                        for (int i = 0; i < d.length; i++) {
+                            float cap = c[i % c.length];
+                            d[i] = Math.max(-cap, Math.min(cap, d[i]));
+                        }
+                        active[f] = true;
+                    }
                 }
                 done &= !active[f];
             }
@@ -419,12 +473,23 @@ final class CloakOptimizer {
             }
             NDArray batch = chips.size() == 1 ? chips.head() : NDArrays.concat(chips, 0);
             NDArray transformed = eot.apply(batch, samples, identityFirst, rng, pass);
-            NDArray emb = net.forward(transformed).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
+            NDArray dlibChange = null;
+            NDArray emb;
+            if (cleanDlibFeatures != null) {
+                NDList out = net.forward(transformed, dlibFeatureStage);
+                emb = out.get(0).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
+                dlibChange = relativeChange(out.get(1), cleanDlibFeatures, faces, samples, pass).mul((float) dlibFeatureWeight);
+            } else {
+                emb = net.forward(transformed).reshape(faces.size(), samples, FaceRecognitionNet.DESCRIPTOR_SIZE);
+            }
             NDArray e0 = pass.create(targets, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
             NDArray loss;
             if (extra == null) {
                 // ascent on the squared distance == descent on its negative
                 loss = emb.sub(e0).square().sum().div(-samples);
+                if (dlibChange != null) {
+                    loss = loss.sub(dlibChange.sum().div(samples));
+                }
             } else {
                 int dx = cleanExtra[0].length;
                 float[] xTargets = new float[faces.size() * dx];
@@ -462,6 +527,9 @@ final class CloakOptimizer {
                             .add(1e-8f).sqrt().div(pass.create(norms, new Shape(faces.size(), 1)));
                     total = total.add(change.mul((float) featureWeight));
                 }
+                if (dlibChange != null) {
+                    total = total.add(dlibChange);
+                }
                 loss = total.sum().div(-samples);
             }
             if (deltas != null) {
@@ -498,13 +566,36 @@ final class CloakOptimizer {
                 }
                 for (int j = 0; j < d.length; j++) {
                     // a non-finite gradient must never reach the pixels: Math.round(NaN) is 0, a black face
-                    float v = Float.isFinite(g[j]) ? d[j] - (float) (alpha * Math.signum(g[j])) : d[j];
-                    d[j] = Math.max(-eps, Math.min(eps, v));
+                    float cap = caps == null ? eps : caps[f][j % caps[f].length];
+                    double a = caps == null ? alpha : alpha * cap / eps; // the step schedule stays relative to the cap
+                    float v = Float.isFinite(g[j]) ? d[j] - (float) (a * Math.signum(g[j])) : d[j];
+                    d[j] = Math.max(-cap, Math.min(cap, v));
                 }
             }
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    private float[][] cleanDlibFeatures;
+
+    /** {@code [faces, samples]} L2 change of a feature map relative to the clean map's norm. */
+    private static NDArray relativeChange(NDArray feature, float[][] clean, List<Integer> faces, int samples, NDManager pass) {
+        int k = clean[0].length;
+        float[] f0 = new float[faces.size() * k];
+        float[] norms = new float[faces.size()];
+        for (int i = 0; i < faces.size(); i++) {
+            float[] c = clean[faces.get(i)];
+            System.arraycopy(c, 0, f0, i * k, k);
+            double sq = 0;
+            for (float v : c) {
+                sq += v * v;
+            }
+            norms[i] = (float) Math.sqrt(sq + 1e-12);
+        }
+        NDArray feat = feature.reshape(faces.size(), samples, k);
+        return feat.sub(pass.create(f0, new Shape(faces.size(), 1, k))).square().sum(new int[] {2})
+                .add(1e-8f).sqrt().div(pass.create(norms, new Shape(faces.size(), 1)));
     }
 
     /**
@@ -579,9 +670,20 @@ final class CloakOptimizer {
         }
         float[] delta = new float[3 * union.width * union.height];
         int plane = union.width * union.height;
+        // adaptive caps: a pixel's cap is the largest of its faces' upsampled caps (no face: nothing to add)
+        float[] pixelCap = caps == null ? null : new float[plane];
         try (NDManager pass = manager.newSubManager()) {
             for (int f = 0; f < warps.size(); f++) {
                 ChipWarp w = warps.get(f);
+                if (pixelCap != null) {
+                    float[] pc = PerceptualBudget.pixelCaps(w, caps[f]);
+                    for (int y = 0; y < w.region.height; y++) {
+                        for (int x = 0; x < w.region.width; x++) {
+                            int u = (w.region.y + y - union.y) * union.width + w.region.x + x - union.x;
+                            pixelCap[u] = Math.max(pixelCap[u], pc[y * w.region.width + x]);
+                        }
+                    }
+                }
                 float[] d = w.upsample(pass.create(grids[f], new Shape(3, w.gridH, w.gridW)), pass).toFloatArray();
                 int rp = w.region.width * w.region.height;
                 for (int c = 0; c < 3; c++) {
@@ -599,7 +701,8 @@ final class CloakOptimizer {
             if (!Float.isFinite(delta[i])) {
                 throw new CloakFailedException("the perturbation is not finite");
             }
-            delta[i] = Math.max(-eps, Math.min(eps, delta[i])); // overlapping faces share one budget
+            float cap = pixelCap == null ? eps : pixelCap[i % plane];
+            delta[i] = Math.max(-cap, Math.min(cap, delta[i])); // overlapping faces share one budget
         }
         for (int y = 0; y < union.height; y++) {
             for (int x = 0; x < union.width; x++) {

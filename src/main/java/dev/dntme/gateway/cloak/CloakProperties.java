@@ -72,6 +72,16 @@ public record CloakProperties(
      * @param detectorWeight weight of a term pushing the SSD face detector's scores on each cloaked face down
      *                      (issue 7: a scraper must detect a face first); 0 = off. With it on, a face also keeps
      *                      getting steps, within the rounds, while the SSD still detects it in the published bytes
+     * @param adaptiveMaxEps texture-adaptive budget (docs/cloak.md): per-cell caps up to this many 8-bit levels,
+     *                      as costly in face SSIM as the strength's uniform epsilon; 0 = off (one uniform cap)
+     * @param adaptiveMinSsim with the adaptive budget, a face whose published SSIM is under this gets smaller caps
+     *                      and more steps (0.95)
+     * @param dlibFeatureWeight weight of a mid-level feature term of the dlib net (relative L2 change of the
+     *                      {@code dlibFeatureStage} map); 0 = off
+     * @param dlibFeatureStage residual stage of the dlib net for that term ({@code conv64_3})
+     * @param adaptiveOutsideBox with the adaptive budget, let the rest of the chip's region (hair, ears, background
+     *                      outside the face box, which the face SSIM does not measure) take the larger caps too;
+     *                      false = the uniform epsilon stays the ceiling there
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -82,7 +92,12 @@ public record CloakProperties(
             @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
             String ensembleModel,
             @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double detectorWeight) {
+            @DecimalMin("0.0") @DecimalMax("100.0") Double detectorWeight,
+            @DecimalMin("0.0") @DecimalMax("15.0") Double adaptiveMaxEps,
+            @DecimalMin("0.5") @DecimalMax("1.0") Double adaptiveMinSsim,
+            @DecimalMin("0.0") @DecimalMax("100.0") Double dlibFeatureWeight,
+            String dlibFeatureStage,
+            Boolean adaptiveOutsideBox) {
 
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Transfer {
@@ -95,24 +110,33 @@ public record CloakProperties(
             ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
             extraWeight = extraWeight != null ? extraWeight : 1.0;
             detectorWeight = detectorWeight != null ? detectorWeight : 0.0;
+            adaptiveMaxEps = adaptiveMaxEps != null ? adaptiveMaxEps : 0.0;
+            adaptiveMinSsim = adaptiveMinSsim != null ? adaptiveMinSsim : 0.95;
+            dlibFeatureWeight = dlibFeatureWeight != null ? dlibFeatureWeight : 0.0;
+            dlibFeatureStage = dlibFeatureStage != null ? dlibFeatureStage : "conv64_3";
+            adaptiveOutsideBox = adaptiveOutsideBox != null ? adaptiveOutsideBox : false;
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
+            }
+            if (!FaceRecognitionNet.isStage(dlibFeatureStage)) {
+                throw new IllegalArgumentException("dntme.cloak.transfer.dlib-feature-stage is not a stage of the dlib net: " + dlibFeatureStage);
             }
         }
 
         /** Every option before the detector term; the detector term off. */
         public Transfer(Double momentum, Double tiSigma, Double cell, Double eotZoom, Double eotShift, Double eotBlur,
                 String ensembleModel, Double extraWeight) {
-            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null);
+            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null);
         }
 
         static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null, null);
+            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A copy with another detector-term weight. */
         Transfer withDetectorWeight(double weight) {
-            return new Transfer(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, weight);
+            return new Transfer(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, weight,
+                    adaptiveMaxEps, adaptiveMinSsim, dlibFeatureWeight, dlibFeatureStage, adaptiveOutsideBox);
         }
 
         boolean mobileFace() {

@@ -208,6 +208,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
                         models.locator()::realign, eot(properties.transfer()), properties.transfer().cell());
                 optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
+                optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
+                        properties.transfer().adaptiveOutsideBox())
+                        .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());
                 if (models.extra() != null) {
                     optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
                     optimizer.withExtraOwnCrop(properties.transfer().mobileFace()).withExtraWeight(properties.transfer().extraWeight());

@@ -98,15 +98,50 @@ public final class FaceRecognitionNet implements AutoCloseable {
      * @return {@code [N,128]} descriptors, in the manager of {@code chips}
      */
     public NDArray forward(NDArray chips) {
+        return forward(chips, null).get(0);
+    }
+
+    /**
+     * Descriptors and, when {@code stage} names a residual stage ({@link #isStage}), that stage's output map
+     * {@code [N,C,H,W]} (for a feature-level loss).
+     */
+    NDList forward(NDArray chips, String stage) {
         NDArray x = chips.sub(mean).div(scale);
         x = convLayer(x, layers.get("conv32_down"), 2, true, false);
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
-        for (String stage : RESIDUAL_STAGES) {
-            x = stage.endsWith("down") || stage.endsWith("down_out") ? residualDown(x, stage) : residual(x, stage);
+        NDArray feature = null;
+        for (String s : RESIDUAL_STAGES) {
+            x = s.endsWith("down") || s.endsWith("down_out") ? residualDown(x, s) : residual(x, s);
+            if (s.equals(stage)) {
+                feature = x;
+            }
         }
         // mean over H then W: PtNDArray.mean(int[]) takes one axis at a time
         NDArray pooled = x.mean(new int[] {3}).mean(new int[] {2});
-        return pooled.matMul(fc);
+        NDArray descriptor = pooled.matMul(fc);
+        return feature == null ? new NDList(descriptor) : new NDList(descriptor, feature);
+    }
+
+    /** Whether {@code stage} is one of the net's residual stages (e.g. {@code conv64_3}). */
+    static boolean isStage(String stage) {
+        return java.util.Arrays.asList(RESIDUAL_STAGES).contains(stage);
+    }
+
+    /** Flattened output maps of {@code stage} for chips given as CHW RGB 0..255 (no gradient). */
+    float[][] features(String stage, float[]... chips) {
+        try (NDManager pass = manager.newSubManager()) {
+            float[] all = new float[chips.length * 3 * CHIP_SIZE * CHIP_SIZE];
+            for (int i = 0; i < chips.length; i++) {
+                System.arraycopy(chips[i], 0, all, i * chips[i].length, chips[i].length);
+            }
+            float[] out = forward(pass.create(all, new Shape(chips.length, 3, CHIP_SIZE, CHIP_SIZE)), stage).get(1).toFloatArray();
+            int k = out.length / chips.length;
+            float[][] result = new float[chips.length][k];
+            for (int i = 0; i < chips.length; i++) {
+                System.arraycopy(out, i * k, result[i], 0, k);
+            }
+            return result;
+        }
     }
 
     /** Descriptors of chips given as CHW RGB 0..255 float arrays (no gradient, own sub-manager). */

@@ -25,7 +25,12 @@ final class TransferBenchmarkSetup {
                 Double.parseDouble(System.getProperty("benchmark.eotBlur", t.eotBlur().toString())),
                 System.getProperty("benchmark.ensembleModel", t.ensembleModel()),
                 Double.parseDouble(System.getProperty("benchmark.extraWeight", t.extraWeight().toString())),
-                Double.parseDouble(System.getProperty("benchmark.detectorWeight", t.detectorWeight().toString())));
+                Double.parseDouble(System.getProperty("benchmark.detectorWeight", t.detectorWeight().toString())),
+                Double.parseDouble(System.getProperty("benchmark.adaptiveMaxEps", t.adaptiveMaxEps().toString())),
+                Double.parseDouble(System.getProperty("benchmark.adaptiveMinSsim", t.adaptiveMinSsim().toString())),
+                Double.parseDouble(System.getProperty("benchmark.dlibFeatureWeight", t.dlibFeatureWeight().toString())),
+                System.getProperty("benchmark.dlibFeatureStage", t.dlibFeatureStage()),
+                Boolean.parseBoolean(System.getProperty("benchmark.adaptiveOutsideBox", t.adaptiveOutsideBox().toString())));
         return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
                 Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
                 Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium).withTransfer(transfer);

@@ -22,6 +22,9 @@ class TransferOptionsTest {
         assertEquals(1.0, t.eotBlur());
         assertEquals("faceres", t.ensembleModel());
         assertEquals(1.0, t.extraWeight());
+        assertEquals(0.0, t.adaptiveMaxEps());
+        assertEquals(0.0, t.dlibFeatureWeight());
+        assertEquals(false, t.adaptiveOutsideBox());
         DjlCloakEngine engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 1),
                 p -> { throw new IllegalStateException("not loaded in this test"); });
         try {
@@ -30,6 +33,13 @@ class TransferOptionsTest {
             engine.destroy();
         }
         assertThrows(IllegalArgumentException.class, () -> new CloakProperties.Transfer(null, null, null, null, null, null, "arcface", null));
+    }
+
+    @Test
+    void aDlibFeatureStageThatTheNetDoesNotHaveIsRefused() {
+        assertEquals("conv64_3", CloakProperties.defaults().transfer().dlibFeatureStage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null));
     }
 
     @Test
