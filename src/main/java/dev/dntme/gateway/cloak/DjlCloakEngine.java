@@ -3,6 +3,7 @@ package dev.dntme.gateway.cloak;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -62,6 +63,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
     private final ModelLoader loader;
     private final Timer queueWait;
+    private final DistributionSummary stepsPerPhoto;
+    private final DistributionSummary roundsPerPhoto;
     private volatile boolean closed;
 
     @Autowired
@@ -84,6 +87,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(meters);
+        // a step costs one forward + backward of eotSamples chips per face still short of its target, a round
+        // one publish check: together they say where a photo's time went (docs/benchmarks.md, Speed)
+        this.stepsPerPhoto = DistributionSummary.builder("dntme.cloak.steps").description("PGD steps a cloaked photo took")
+                .register(meters);
+        this.roundsPerPhoto = DistributionSummary.builder("dntme.cloak.rounds")
+                .description("Publish checks a cloaked photo took").register(meters);
         Gauge.builder("dntme.cloak.queue.size", queue, BlockingQueue::size)
                 .description("Photos waiting for a cloak worker").register(meters);
         Gauge.builder("dntme.cloak.queue.capacity", queue, q -> q.size() + q.remainingCapacity())
@@ -283,6 +292,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                     properties.ensemble() && properties.transfer().mobileFace() ? MobileFace.chipToImage(face.landmarks()) : null));
         }
         CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
+        stepsPerPhoto.record(result.steps());
+        roundsPerPhoto.record(result.rounds());
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
         for (CloakOptimizer.FaceResult f : result.faces()) {
             Rectangle b = f.box();
