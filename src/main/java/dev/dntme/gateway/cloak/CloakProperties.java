@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param modelLocation        classpath folder of the face-api weights
  * @param workers              cloak worker threads, each with its own model set
- * @param intraOpThreads       PyTorch intra-op threads (process-wide); workers x this should not exceed the cores
+ * @param intraOpThreads       most PyTorch intra-op threads one photo may use (default: the cores); photos in
+ *                             flight together split the cores between them (DjlCloakEngine.threadsPerPhoto)
  * @param queueCapacity        photos waiting for a worker before new ones are refused (503)
  * @param timeout              longest a caller waits for its photo, queueing included
  * @param minDetectionScore    face detector threshold
@@ -139,7 +140,7 @@ public record CloakProperties(
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
         workers = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
-        intraOpThreads = intraOpThreads != null ? intraOpThreads : 1;
+        intraOpThreads = intraOpThreads != null ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
         queueCapacity = queueCapacity != null ? queueCapacity : 32;
         timeout = timeout != null ? timeout : Duration.ofSeconds(60);
         minDetectionScore = minDetectionScore != null ? minDetectionScore : 0.5;

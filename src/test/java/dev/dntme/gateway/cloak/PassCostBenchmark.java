@@ -114,6 +114,7 @@ class PassCostBenchmark {
                 }
             }
             out.append(String.format(Locale.ROOT, "%nLoad average at end %.2f.%n", load()));
+            out.append(batchedVersusConcurrent(manager, dlib, reps, rng));
             out.append(publishCheckCost(manager, dlib, threads, reps, rng));
             out.append(fp16Agreement(manager, dlib, dlibFp16));
         }
@@ -160,6 +161,63 @@ class PassCostBenchmark {
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * What cross-request batching would buy with two photos in flight: today each of 2 workers runs its own
+     * step (batch 2 = 2 EOT samples, 1 intra-op thread each, in parallel); batched, one pass at batch 4 on
+     * both cores would serve both. Same number of samples either way; wall time for {@code reps} steps of
+     * each photo.
+     */
+    private static String batchedVersusConcurrent(NDManager manager, FaceRecognitionNet dlib, int reps, Random rng)
+            throws InterruptedException {
+        int s = 3 * FaceRecognitionNet.CHIP_SIZE * FaceRecognitionNet.CHIP_SIZE;
+        float[] two = new float[2 * s];
+        float[] four = new float[4 * s];
+        for (int i = 0; i < four.length; i++) {
+            four[i] = rng.nextFloat() * 255;
+        }
+        System.arraycopy(four, 0, two, 0, two.length);
+        JniUtils.setNumThreads(1);
+        for (int w = 0; w < 3; w++) {
+            pass(manager, dlib::forward, DataType.FLOAT32, two, 2);
+        }
+        double l0 = load();
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            Thread t = new Thread(() -> {
+                JniUtils.setNumThreads(1);
+                for (int r = 0; r < reps; r++) {
+                    pass(manager, dlib::forward, DataType.FLOAT32, two, 2);
+                }
+            });
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        double concurrentMs = (System.nanoTime() - t0) / 1e6;
+        double concurrentCpu = (cpuNanos() - c0) / 1e6;
+        JniUtils.setNumThreads(2);
+        for (int w = 0; w < 3; w++) {
+            pass(manager, dlib::forward, DataType.FLOAT32, four, 4);
+        }
+        c0 = cpuNanos();
+        t0 = System.nanoTime();
+        for (int r = 0; r < reps; r++) {
+            pass(manager, dlib::forward, DataType.FLOAT32, four, 4);
+        }
+        double batchedMs = (System.nanoTime() - t0) / 1e6;
+        double batchedCpu = (cpuNanos() - c0) / 1e6;
+        return String.format(Locale.ROOT, "%n## Two photos stepping at once: concurrent (today) vs batched%n%n"
+                + "%d steps of each of 2 photos (dlib, 2 EOT samples per step). Load average %.2f before, %.2f after.%n%n"
+                + "| mode | wall ms per pair of steps | CPU ms per pair of steps |%n|---|---|---|%n"
+                + "| 2 threads x batch 2, 1 intra-op thread each (2 workers today) | %.1f | %.1f |%n"
+                + "| 1 thread x batch 4, 2 intra-op threads (cross-request batch) | %.1f | %.1f |%n",
+                reps, l0, load(), concurrentMs / reps, concurrentCpu / reps, batchedMs / reps, batchedCpu / reps);
     }
 
     /**

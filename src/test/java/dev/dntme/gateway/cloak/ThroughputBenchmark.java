@@ -53,6 +53,7 @@ class ThroughputBenchmark {
             List<Double> latencies = new CopyOnWriteArrayList<>();
             List<Throwable> errors = new CopyOnWriteArrayList<>();
             List<Thread> callers = new ArrayList<>();
+            long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int c = 0; c < clients; c++) {
                 Thread t = new Thread(() -> {
@@ -74,20 +75,27 @@ class ThroughputBenchmark {
                 t.join();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            String row = String.format(Locale.ROOT, "| %s | %d | %d x %d | %d | %d | %.1f | %.3f | %.0f | %.0f | %.2f / %.2f |%n",
+            // CPU seconds per photo do not depend on how much of a loaded machine the run got: they show
+            // whether more threads than cores waste work (spinning, cache thrash) or not
+            double cpuPerPhoto = (cpuNanos() - cpu0) / 1e9 / Math.max(1, latencies.size());
+            String row = String.format(Locale.ROOT, "| %s | %d | %d x %d | %d | %d | %.1f | %.3f | %.0f | %.0f | %.2f | %.2f / %.2f |%n",
                     Instant.now(), clients, properties.workers(), properties.intraOpThreads(), latencies.size(), errors.size(),
-                    seconds, latencies.size() / seconds, pct(latencies, 50), pct(latencies, 95), loadBefore, load());
+                    seconds, latencies.size() / seconds, pct(latencies, 50), pct(latencies, 95), cpuPerPhoto, loadBefore, load());
             Path file = Path.of("target/benchmark-throughput.md");
             Files.createDirectories(file.getParent());
             if (!Files.exists(file)) {
-                Files.writeString(file, "| date | callers | workers x intra-op | photos | failed | wall s | photos / s | latency p50 ms | p95 ms | load before / after |\n"
-                        + "|---|---|---|---|---|---|---|---|---|---|\n");
+                Files.writeString(file, "| date | callers | workers x intra-op | photos | failed | wall s | photos / s | latency p50 ms | p95 ms | CPU s / photo | load before / after |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
             }
             Files.writeString(file, row, java.nio.file.StandardOpenOption.APPEND);
             System.out.print(row);
         } finally {
             engine.destroy();
         }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double load() {
