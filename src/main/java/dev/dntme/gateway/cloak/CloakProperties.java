@@ -140,7 +140,8 @@ public record CloakProperties(
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
         workers = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
-        intraOpThreads = intraOpThreads != null ? intraOpThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+        // capped at the field's @Max(64), so a host with more cores still starts with the defaults
+        intraOpThreads = intraOpThreads != null ? intraOpThreads : Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
         queueCapacity = queueCapacity != null ? queueCapacity : 32;
         timeout = timeout != null ? timeout : Duration.ofSeconds(60);
         minDetectionScore = minDetectionScore != null ? minDetectionScore : 0.5;
