@@ -313,9 +313,18 @@ final class CloakOptimizer {
             for (int f = 0; f < n; f++) {
                 real[f] = extractor.extract(decoded, targets.get(f).chipToImage());
             }
-            float[][] realDesc = net.describe(real);
             float[][] rescanChips = rescanChips(decoded, targets);
-            float[][] rescanDesc = rescanChips == null ? null : net.describe(rescanChips);
+            float[][] realDesc;
+            float[][] rescanDesc = null;
+            if (rescanChips == null) {
+                realDesc = net.describe(real);
+            } else {
+                // one pass for both alignments: a pass at batch 2n costs little more than at batch n
+                // (PassCostBenchmark), so this saves most of a forward pass per check
+                float[][] both = net.describe(concat(real, rescanChips));
+                realDesc = java.util.Arrays.copyOfRange(both, 0, n);
+                rescanDesc = java.util.Arrays.copyOfRange(both, n, 2 * n);
+            }
             float[][] realX = null;
             if (own) {
                 realX = new float[n][];
@@ -422,6 +431,12 @@ final class CloakOptimizer {
             chips[f] = extractor.extract(decoded, t != null ? t : targets.get(f).chipToImage());
         }
         return chips;
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static AffineTransform extraTransform(Target t) {

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param modelLocation        classpath folder of the face-api weights
  * @param workers              cloak worker threads, each with its own model set
- * @param intraOpThreads       PyTorch intra-op threads (process-wide); workers x this should not exceed the cores
+ * @param intraOpThreads       most PyTorch intra-op threads one photo may use (default: the cores); photos in
+ *                             flight together split the cores between them (DjlCloakEngine.threadsPerPhoto)
  * @param queueCapacity        photos waiting for a worker before new ones are refused (503)
  * @param timeout              longest a caller waits for its photo, queueing included
  * @param minDetectionScore    face detector threshold
@@ -180,7 +181,8 @@ public record CloakProperties(
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
         workers = workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
-        intraOpThreads = intraOpThreads != null ? intraOpThreads : 1;
+        // capped at the field's @Max(64), so a host with more cores still starts with the defaults
+        intraOpThreads = intraOpThreads != null ? intraOpThreads : Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
         queueCapacity = queueCapacity != null ? queueCapacity : 32;
         timeout = timeout != null ? timeout : Duration.ofSeconds(60);
         minDetectionScore = minDetectionScore != null ? minDetectionScore : 0.5;

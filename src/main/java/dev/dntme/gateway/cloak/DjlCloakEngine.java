@@ -3,6 +3,7 @@ package dev.dntme.gateway.cloak;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,9 +39,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Models load and warm up on the worker threads at construction, off the request path;
  * {@link #isReady()} turns true when every worker is warm and stays false for good if any load
- * failed. Each worker thread owns its model set (no native state is shared between threads) and
- * PyTorch runs one intra-op thread per worker by default: on a small shared machine more OpenMP
- * threads than cores spin and make latency erratic. Photos queue in a bounded queue; a full queue
+ * failed. Each worker thread owns its model set (no native state is shared between threads). A photo
+ * processed alone gets up to {@code intraOpThreads} PyTorch intra-op threads; photos in flight together
+ * split the cores, since more OpenMP threads than cores make latency erratic. Photos queue in a bounded queue; a full queue
  * or a photo that waits past the timeout is answered with {@link CloakUnavailableException}.
  */
 @Component
@@ -62,6 +63,10 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
     private final ModelLoader loader;
     private final Timer queueWait;
+    /** Workers processing a photo now: they share the cores (see {@link #threadsPerPhoto}). */
+    private final java.util.concurrent.atomic.AtomicInteger busyWorkers = new java.util.concurrent.atomic.AtomicInteger();
+    private final DistributionSummary stepsPerPhoto;
+    private final DistributionSummary roundsPerPhoto;
     private volatile boolean closed;
 
     @Autowired
@@ -84,6 +89,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120)).register(meters);
+        // a step costs one forward + backward of eotSamples chips per face still short of its target, a round
+        // one publish check: together they say where a photo's time went (docs/benchmarks.md, Speed)
+        this.stepsPerPhoto = DistributionSummary.builder("dntme.cloak.steps").description("PGD steps a cloaked photo took")
+                .register(meters);
+        this.roundsPerPhoto = DistributionSummary.builder("dntme.cloak.rounds")
+                .description("Publish checks a cloaked photo took").register(meters);
         Gauge.builder("dntme.cloak.queue.size", queue, BlockingQueue::size)
                 .description("Photos waiting for a cloak worker").register(meters);
         Gauge.builder("dntme.cloak.queue.capacity", queue, q -> q.size() + q.remainingCapacity())
@@ -244,13 +255,28 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                     continue;
                 }
                 queueWait.record(Duration.ofNanos(System.nanoTime() - job.enqueuedNanos()));
+                int busy = busyWorkers.incrementAndGet();
                 try {
+                    // OpenMP's thread count is per calling thread once set: this worker's ops use this many
+                    JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busy, Runtime.getRuntime().availableProcessors()));
                     job.result().complete(process(models, optimizer, job, random));
                 } catch (Throwable e) {
                     job.result().completeExceptionally(e);
+                } finally {
+                    busyWorkers.decrementAndGet();
                 }
             }
         }
+    }
+
+    /**
+     * Intra-op threads for a photo that starts while {@code busy} workers (itself included) are processing:
+     * a lone photo may use up to {@code maxThreads} cores, photos in flight together split the cores, so
+     * workers x threads never exceeds them at the start of a photo. More OpenMP threads than cores make every
+     * parallel region wait for a descheduled thread (docs/benchmarks.md, Speed).
+     */
+    static int threadsPerPhoto(int maxThreads, int busy, int cores) {
+        return Math.max(1, Math.min(maxThreads, cores / Math.max(1, busy)));
     }
 
     /**
@@ -290,6 +316,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                     properties.ensemble() && properties.transfer().mobileFace() ? MobileFace.chipToImage(face.landmarks()) : null));
         }
         CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
+        stepsPerPhoto.record(result.steps());
+        roundsPerPhoto.record(result.rounds());
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
         for (CloakOptimizer.FaceResult f : result.faces()) {
             Rectangle b = f.box();

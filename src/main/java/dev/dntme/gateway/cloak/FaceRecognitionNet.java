@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -48,12 +49,41 @@ public final class FaceRecognitionNet implements AutoCloseable {
     private final NDArray mean;
     private final float scale;
 
+    /** Type the layers compute in; input and output stay float32. */
+    private final DataType compute;
+
     private FaceRecognitionNet(NDManager manager, Map<String, ConvLayer> layers, NDArray fc, NDArray mean, float scale) {
+        this(manager, layers, fc, mean, scale, DataType.FLOAT32);
+    }
+
+    private FaceRecognitionNet(NDManager manager, Map<String, ConvLayer> layers, NDArray fc, NDArray mean, float scale,
+            DataType compute) {
         this.manager = manager;
         this.layers = layers;
         this.fc = fc;
         this.mean = mean;
         this.scale = scale;
+        this.compute = compute;
+    }
+
+    /**
+     * A copy of this net whose layers compute in {@code type} (float16: DJL 0.35's PyTorch binding has no
+     * bfloat16). {@link #forward} then takes and returns arrays of that type; DJL's cast is not
+     * differentiable, so a caller that needs the gradient with respect to float32 chips casts them itself,
+     * back-propagates to the cast copy and chains that gradient on. Its weights live in a sub-manager of
+     * this net's, freed by either's {@link #close()}.
+     */
+    FaceRecognitionNet withComputeType(DataType type) {
+        NDManager m = manager.newSubManager();
+        Map<String, ConvLayer> cast = new HashMap<>();
+        layers.forEach((k, l) -> cast.put(k, new ConvLayer(castInto(m, l.weight(), type), castInto(m, l.bias(), type))));
+        return new FaceRecognitionNet(m, Map.copyOf(cast), castInto(m, fc, type), castInto(m, mean, type), scale, type);
+    }
+
+    private static NDArray castInto(NDManager m, NDArray a, DataType type) {
+        NDArray c = a.toType(type, true);
+        c.attach(m);
+        return c;
     }
 
     /**
@@ -106,7 +136,9 @@ public final class FaceRecognitionNet implements AutoCloseable {
      * {@code [N,C,H,W]} (for a feature-level loss).
      */
     NDList forward(NDArray chips, String stage) {
-        NDArray x = chips.sub(mean).div(scale);
+        // DJL's cast runs without autograd: a net of another compute type takes chips already cast (which
+        // may require gradient themselves) and returns its own type; see withComputeType
+        NDArray x = (chips.getDataType() == compute ? chips : chips.toType(compute, false)).sub(mean).div(scale);
         x = convLayer(x, layers.get("conv32_down"), 2, true, false);
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
         NDArray feature = null;

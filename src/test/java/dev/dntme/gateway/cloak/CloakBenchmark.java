@@ -3,6 +3,8 @@ package dev.dntme.gateway.cloak;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,14 @@ class CloakBenchmark {
         CloakProperties properties = defaults.withThreads(defaults.modelLocation(),
                 Integer.getInteger("benchmark.workers", defaults.workers()),
                 Integer.getInteger("benchmark.intraOpThreads", defaults.intraOpThreads()));
-        DjlCloakEngine engine = new DjlCloakEngine(properties);
+        properties = properties.withEnsemble(false, properties.ensembleTargetDistance(), properties.ensembleFeatureWeight(),
+                mediumOverride(properties.medium()));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        DjlCloakEngine engine = new DjlCloakEngine(properties, meters);
+        DistributionSummary stepsMeter = meters.summary("dntme.cloak.steps");
+        DistributionSummary roundsMeter = meters.summary("dntme.cloak.rounds");
+        // rounds -> steps -> latencies of the one-face photos that took them
+        Map<Integer, Map<Integer, List<Double>>> byCost = new TreeMap<>();
         StringBuilder md = new StringBuilder();
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet net = FaceRecognitionNet.load(manager, properties.modelLocation());
@@ -54,11 +64,20 @@ class CloakBenchmark {
             List<Double> wholeSsim = new ArrayList<>();
             List<Double> psnr = new ArrayList<>();
             List<Double> singleMs = new ArrayList<>();
+            List<Double> singleCpuMs = new ArrayList<>();
             int failed = 0;
             StringBuilder photoLines = new StringBuilder();
             for (Map.Entry<String, List<Path>> person : byPerson.entrySet()) {
                 for (Path photo : person.getValue()) {
+                    double stepsBefore = stepsMeter.totalAmount();
+                    double roundsBefore = roundsMeter.totalAmount();
+                    long cpuBefore = cpuNanos();
                     Optional<PortraitRun> run = PortraitRun.of(engine, locator, photo);
+                    // the whole process's CPU time: the engine's work on its worker thread plus the
+                    // benchmark's own detection on the original and the published photo (two locate calls)
+                    double cpuMs = (cpuNanos() - cpuBefore) / 1e6;
+                    int steps = (int) Math.round(stepsMeter.totalAmount() - stepsBefore);
+                    int rounds = (int) Math.round(roundsMeter.totalAmount() - roundsBefore);
                     if (run.isEmpty()) {
                         continue;
                     }
@@ -72,6 +91,8 @@ class CloakBenchmark {
                     LocatedFace face = run.get().face();
                     CloakedImage cloaked = run.get().cloaked();
                     singleMs.add(run.get().millis());
+                    singleCpuMs.add(cpuMs);
+                    byCost.computeIfAbsent(rounds, r -> new TreeMap<>()).computeIfAbsent(steps, k -> new ArrayList<>()).add(run.get().millis());
                     BufferedImage pub = run.get().published();
                     List<LocatedFace> found = run.get().publishedFaces();
                     names.add(photo.getFileName().toString());
@@ -86,8 +107,9 @@ class CloakBenchmark {
                     jpegOnlyFaceSsim.add(Ssim.of(original, CloakOptimizer.decode(TestPhotos.jpeg90(original)), face.box().getBounds()));
                     wholeSsim.add(Ssim.of(original, pub));
                     psnr.add(Ssim.psnr(original, pub));
-                    photoLines.append(String.format(Locale.ROOT, "| %s | %dx%d | %.0f | %.3f | %.4f | %.4f | %.2f |%n", photo.getFileName(),
-                            original.getWidth(), original.getHeight(), singleMs.get(singleMs.size() - 1), ownDistance.get(ownDistance.size() - 1),
+                    photoLines.append(String.format(Locale.ROOT, "| %s | %dx%d | %.0f | %d / %d | %.3f | %.4f | %.4f | %.2f |%n", photo.getFileName(),
+                            original.getWidth(), original.getHeight(), singleMs.get(singleMs.size() - 1), rounds, steps,
+                            ownDistance.get(ownDistance.size() - 1),
                             faceSsim.get(faceSsim.size() - 1), wholeSsim.get(wholeSsim.size() - 1), psnr.get(psnr.size() - 1)));
                 }
             }
@@ -171,13 +193,16 @@ class CloakBenchmark {
             out.append(String.format(Locale.ROOT, "| whole-image SSIM mean / min | %.4f / %.4f |%n", mean(wholeSsim), min(wholeSsim)));
             out.append(String.format(Locale.ROOT, "| PSNR mean / min (dB) | %.2f / %.2f |%n", mean(psnr), min(psnr)));
             out.append(String.format(Locale.ROOT, "| one-face photo cloak latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(singleMs, 50), pct(singleMs, 95)));
+            out.append(String.format(Locale.ROOT, "| one-face photo process CPU p50 / p95 (ms; cloak + the benchmark's 2 detections) | %.0f / %.0f |%n",
+                    pct(singleCpuMs, 50), pct(singleCpuMs, 95)));
             out.append(String.format(Locale.ROOT, "| group photos: faces protected (vs own original) | %d/%d |%n", groupProtected, groupFaces));
             out.append(String.format(Locale.ROOT, "| group photos: face-region SSIM mean / min | %.4f / %.4f |%n", mean(groupFaceSsim), min(groupFaceSsim)));
             out.append(String.format(Locale.ROOT, "| multi-face photo latency p50 / p95 (ms) | %.0f / %.0f |%n", pct(groupMs, 50), pct(groupMs, 95)));
             out.append(String.format(Locale.ROOT, "| multi-face latency per face p50 / p95 (ms) | %.0f / %.0f |%n", pct(groupPerFaceMs, 50), pct(groupPerFaceMs, 95)));
             out.append(String.format(Locale.ROOT, "| photos that failed closed | %d |%n%n", failed));
             out.append(md);
-            out.append("\n## One-face photos\n\n| photo | size | cloak ms | distance to own original | face SSIM | whole SSIM | PSNR |\n|---|---|---|---|---|---|---|\n").append(photoLines);
+            out.append(costTable(byCost, properties.medium().eotSamples()));
+            out.append("\n## One-face photos\n\n| photo | size | cloak ms | rounds / steps | distance to own original | face SSIM | whole SSIM | PSNR |\n|---|---|---|---|---|---|---|---|\n").append(photoLines);
             out.append("\n## Pairs\n\n| published | clean | distance | verdict |\n|---|---|---|---|\n").append(pairLines);
             out.append("\n## Group photos\n\n| photo | faces | cloak ms | min distance to own original | whole SSIM |\n|---|---|---|---|---|\n").append(groupLines);
             Files.createDirectories(Path.of("target"));
@@ -186,6 +211,49 @@ class CloakBenchmark {
         } finally {
             engine.destroy();
         }
+    }
+
+    /**
+     * MEDIUM's budget with {@code benchmark.steps}, {@code benchmark.retrySteps}, {@code benchmark.rounds},
+     * {@code benchmark.eotSamples}, {@code benchmark.target} overriding it where given (speed variants).
+     */
+    private static CloakProperties.Level mediumOverride(CloakProperties.Level m) {
+        return new CloakProperties.Level(m.epsilon(), Integer.getInteger("benchmark.steps", m.steps()),
+                Integer.getInteger("benchmark.retrySteps", m.retrySteps()), Integer.getInteger("benchmark.rounds", m.rounds()),
+                Integer.getInteger("benchmark.eotSamples", m.eotSamples()),
+                Double.parseDouble(System.getProperty("benchmark.target", Double.toString(m.targetDistance()))));
+    }
+
+    /**
+     * Where one-face photos' time goes: how many publish checks (rounds) and PGD steps each took. A step of a
+     * one-face photo is one forward + backward pass of the dlib net at batch eotSamples; see PassCostBenchmark
+     * for the milliseconds of a pass and of a check.
+     */
+    private static String costTable(Map<Integer, Map<Integer, List<Double>>> byCost, int eotSamples) {
+        StringBuilder t = new StringBuilder("\n## Cost per one-face photo\n\n");
+        t.append(String.format(Locale.ROOT, "A step = one forward + backward of the dlib net at batch %d (EOT samples); a round = one publish check.%n%n", eotSamples));
+        t.append("| rounds (publish checks) | steps | photos | passes at batch 1 equivalent (steps x samples) | latency median (ms) |\n|---|---|---|---|---|\n");
+        int photos = 0;
+        double steps = 0;
+        double rounds = 0;
+        for (Map.Entry<Integer, Map<Integer, List<Double>>> r : byCost.entrySet()) {
+            for (Map.Entry<Integer, List<Double>> s : r.getValue().entrySet()) {
+                List<Double> ms = s.getValue();
+                t.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %.0f |%n", r.getKey(), s.getKey(), ms.size(),
+                        s.getKey() * eotSamples, pct(ms, 50)));
+                photos += ms.size();
+                steps += s.getKey() * ms.size();
+                rounds += r.getKey() * ms.size();
+            }
+        }
+        t.append(String.format(Locale.ROOT, "%nMean per photo: %.2f rounds, %.2f steps (%.1f sample-passes).%n",
+                rounds / Math.max(1, photos), steps / Math.max(1, photos), steps * eotSamples / Math.max(1, photos)));
+        return t.toString();
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static List<Path> list(Path dir) throws IOException {
