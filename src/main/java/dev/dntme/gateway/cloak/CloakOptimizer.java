@@ -164,6 +164,14 @@ final class CloakOptimizer {
         return this;
     }
 
+    /** Runs on the calling thread before every PGD step (the engine re-splits the cores there). */
+    private Runnable beforeStep = () -> { };
+
+    CloakOptimizer withBeforeStep(Runnable hook) {
+        this.beforeStep = hook;
+        return this;
+    }
+
     /** Optional first-stage term (issue 7): also push the SSD detector's face scores down, with this weight. */
     private DetectorTerm detectorTerm;
     private double detectorWeight;
@@ -300,6 +308,7 @@ final class CloakOptimizer {
                 if (detectorPhoto != null) {
                     correctDetector(image, warps, bases, grids, eps, encoder);
                 }
+                beforeStep.run();
                 step(warps, extraWarps, bases, grids, corrections, extraCorrections, velocity, cleanDesc, cleanExtra, cleanFeatures,
                         active, alpha, eps, budget.eotSamples(), identityFirst, rng);
                 totalSteps++;

@@ -219,6 +219,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
                         models.locator()::realign, eot(properties.transfer()), properties.transfer().cell());
                 optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
+                // re-split the cores at every step, not only when a photo starts: a photo that began alone on every
+                // core must give half back as soon as a second one starts (oversubscribed OpenMP threads stall)
+                optimizer.withBeforeStep(this::splitCores);
                 optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
                         properties.transfer().adaptiveOutsideBox())
                         .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());
@@ -258,7 +261,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 int busy = busyWorkers.incrementAndGet();
                 try {
                     // OpenMP's thread count is per calling thread once set: this worker's ops use this many
-                    JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busy, Runtime.getRuntime().availableProcessors()));
+                    JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busy, CORES));
                     job.result().complete(process(models, optimizer, job, random));
                 } catch (Throwable e) {
                     job.result().completeExceptionally(e);
@@ -275,6 +278,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
      * workers x threads never exceeds them at the start of a photo. More OpenMP threads than cores make every
      * parallel region wait for a descheduled thread (docs/benchmarks.md, Speed).
      */
+    private void splitCores() {
+        JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busyWorkers.get(), CORES));
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     static int threadsPerPhoto(int maxThreads, int busy, int cores) {
         return Math.max(1, Math.min(maxThreads, cores / Math.max(1, busy)));
     }
