@@ -534,21 +534,7 @@ final class CloakOptimizer {
                         .div((float) extra.spec().threshold()).mul((float) extraWeight);
                 NDArray total = dDlib.add(dExtra);
                 if (cleanFeatures != null) {
-                    int k = cleanFeatures[0].length;
-                    float[] f0 = new float[faces.size() * k];
-                    float[] norms = new float[faces.size()];
-                    for (int i = 0; i < faces.size(); i++) {
-                        float[] c = cleanFeatures[faces.get(i)];
-                        System.arraycopy(c, 0, f0, i * k, k);
-                        double sq = 0;
-                        for (float v : c) {
-                            sq += v * v;
-                        }
-                        norms[i] = (float) Math.sqrt(sq + 1e-12);
-                    }
-                    NDArray feat = outX.get(1).reshape(faces.size(), samples, k);
-                    NDArray change = feat.sub(pass.create(f0, new Shape(faces.size(), 1, k))).square().sum(new int[] {2})
-                            .add(1e-8f).sqrt().div(pass.create(norms, new Shape(faces.size(), 1)));
+                    NDArray change = relativeChange(outX.get(1), cleanFeatures, faces, samples, pass);
                     total = total.add(change.mul((float) featureWeight));
                 }
                 if (dlibChange != null) {

@@ -2,7 +2,6 @@ package dev.dntme.gateway.cloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,27 +11,12 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DetectorTermTest {
 
-    private static NDManager manager;
-    private static FaceDetector detector;
-
-    @BeforeAll
-    static void loadModel() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        detector = new FaceDetector(manager);
-    }
-
-    @AfterAll
-    static void closeModel() {
-        detector.close();
-        manager.close();
-    }
+    private static final FaceDetector detector = SharedModels.detector();
+    private static final NDManager manager = SharedModels.detectorManager();
 
     @Test
     void isOffByDefaultAndKeepsTheEngineVersionUnchanged() {

@@ -3,7 +3,6 @@ package dev.dntme.gateway.cloak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,21 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class FaceDetectorTest {
 
-    private static NDManager manager;
-    private static FaceDetector detector;
-
-    @BeforeAll
-    static void loadModel() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        detector = new FaceDetector(manager);
-    }
-
-    @AfterAll
-    static void closeModel() {
-        detector.close();
-        manager.close();
-    }
+    private static final FaceDetector detector = SharedModels.detector();
+    private static final NDManager manager = SharedModels.detectorManager();
 
     static Stream<String> portraits() {
         return Stream.of(

@@ -8,6 +8,8 @@ package dev.dntme.gateway.cloak;
 final class SharedModels {
 
     private static FaceLocator locator;
+    private static FaceDetector detector;
+    private static ai.djl.ndarray.NDManager detectorManager;
 
     private SharedModels() {
     }
@@ -18,5 +20,21 @@ final class SharedModels {
             locator = new FaceLocator();
         }
         return locator;
+    }
+
+    /** The SSD face detector alone, for tests of the detector itself and of the cloak's detector term. */
+    static synchronized FaceDetector detector() {
+        if (detector == null) {
+            System.setProperty("ai.djl.offline", "true");
+            detectorManager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+            detector = new FaceDetector(detectorManager);
+        }
+        return detector;
+    }
+
+    /** The manager the shared detector lives in, for tests' own sub-managers. */
+    static synchronized ai.djl.ndarray.NDManager detectorManager() {
+        detector();
+        return detectorManager;
     }
 }

@@ -1,5 +1,7 @@
 package dev.dntme.gateway.cloak;
 
+import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -240,12 +242,4 @@ class TransferBenchmark {
         return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    private static double pct(List<Double> v, int p) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> s = new ArrayList<>(v);
-        Collections.sort(s);
-        return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
-    }
 }
