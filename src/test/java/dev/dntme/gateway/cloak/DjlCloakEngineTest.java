@@ -109,4 +109,26 @@ class DjlCloakEngineTest {
     private static float[] describe(BufferedImage image, LocatedFace face) {
         return net.describe(FaceAligner.extractChip(image, face.chipToImage()))[0];
     }
+
+    @Test
+    void theOptimiserCallsItsBeforeStepHookOnTheCallingThreadBeforeEveryStep() {
+        // the engine re-splits the cores in this hook: it must run before each step, on the worker's own thread
+        BufferedImage photo = TestPhotos.read("people/obama/obama-1.jpg");
+        LocatedFace face = locator.locate(photo).get(0);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Thread caller = Thread.currentThread();
+        CloakOptimizer optimizer = new CloakOptimizer(net, manager, FaceAligner::extractChip,
+                DjlCloakEngine.eot(CloakProperties.Transfer.defaults()), 1.0)
+                .withBeforeStep(() -> {
+                    assertTrue(Thread.currentThread() == caller, "hook ran on another thread");
+                    calls.incrementAndGet();
+                });
+        // 3 + 2 steps over at most two checks; no fail bar, so the count is all this test is about
+        CloakBudget budget = new CloakBudget(6f, 3, 2, 2, 1, 5.0, 0.0, 0.0);
+        CloakOptimizer.Result result = optimizer.cloak(photo,
+                List.of(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds())), budget, TestPhotos::jpeg90,
+                new java.util.Random(7));
+        assertTrue(result.steps() >= 3, "the first round's steps ran");
+        assertEquals(result.steps(), calls.get(), "one hook call per step");
+    }
 }
