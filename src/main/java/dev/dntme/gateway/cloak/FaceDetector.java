@@ -84,10 +84,7 @@ final class FaceDetector implements AutoCloseable {
         int w = image.getWidth();
         int h = image.getHeight();
         int side = Math.max(w, h);
-        float[] input = new float[3 * INPUT_SIZE * INPUT_SIZE];
-        // padToSquare(isCenter=false): image at the top-left, black right/bottom.
-        NnOps.resizeOnSquareCanvas(NnOps.rgbPixels(image, 0, 0, w, h), w, h, 0, 0, side, INPUT_SIZE,
-                MEAN, 1f / 127.5f, input, 0);
+        float[] input = input(image);
 
         float[] boxPredictions;
         float[] classPredictions;
