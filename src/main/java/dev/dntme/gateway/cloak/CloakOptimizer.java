@@ -216,6 +216,23 @@ final class CloakOptimizer {
         return this;
     }
 
+    /** Descriptors of other people's faces (Fawkes-style targets), or null: untargeted. */
+    private float[][] decoyPool;
+    private double decoyWeight;
+    /** This call's decoy per face: the pool member farthest from the face's clean descriptor. */
+    private float[][] decoys;
+
+    /**
+     * Targeted mode (Fawkes): each face is also pulled toward the descriptor of another person's face, the pool
+     * member farthest from its own, with this weight: the loss becomes {@code -||e - e0||^2 + w ||e - t||^2}.
+     * Pool members closer than 0.6 to the face (the same person) are never chosen.
+     */
+    CloakOptimizer withDecoys(float[][] pool, double weight) {
+        this.decoyPool = weight > 0 ? pool : null;
+        this.decoyWeight = weight;
+        return this;
+    }
+
     Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
         int n = targets.size();
         List<ChipWarp> warps = new ArrayList<>();
@@ -246,6 +263,23 @@ final class CloakOptimizer {
             clean[f] = extractor.extract(image, t);
         }
         float[][] cleanDesc = net.describe(clean);
+        decoys = null;
+        if (decoyPool != null) {
+            decoys = new float[n][];
+            for (int f = 0; f < n; f++) {
+                double best = -1;
+                for (float[] d : decoyPool) {
+                    double dist = FaceRecognitionNet.distance(d, cleanDesc[f]);
+                    if (dist >= dlibThreshold && dist > best) {
+                        best = dist;
+                        decoys[f] = d;
+                    }
+                }
+                if (decoys[f] == null) {
+                    decoys[f] = cleanDesc[f]; // nobody else in the pool: the decoy term is constant, untargeted
+                }
+            }
+        }
         List<Rectangle> faceBoxes = new ArrayList<>();
         targets.forEach(t -> faceBoxes.add(t.box()));
         detectorPhoto = null;
@@ -511,6 +545,14 @@ final class CloakOptimizer {
             if (extra == null) {
                 // ascent on the squared distance == descent on its negative
                 loss = emb.sub(e0).square().sum().div(-samples);
+                if (decoys != null) {
+                    float[] t = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
+                    for (int i = 0; i < faces.size(); i++) {
+                        System.arraycopy(decoys[faces.get(i)], 0, t, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
+                    }
+                    NDArray t0 = pass.create(t, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
+                    loss = loss.add(emb.sub(t0).square().sum().mul((float) (decoyWeight / samples)));
+                }
                 if (dlibChange != null) {
                     loss = loss.sub(dlibChange.sum().div(samples));
                 }

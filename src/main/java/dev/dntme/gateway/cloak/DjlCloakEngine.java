@@ -68,6 +68,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final DistributionSummary stepsPerPhoto;
     private final DistributionSummary roundsPerPhoto;
     private volatile boolean closed;
+    private final java.util.function.Consumer<CloakOptimizer> tuning;
 
     @Autowired
     public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
@@ -83,6 +84,16 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters) {
+        this(properties, loader, meters, o -> { });
+    }
+
+    /**
+     * @param tuning applied to each worker's optimiser after the properties' settings: a seam for benchmarks that
+     *               measure optimiser options with no property of their own (e.g. decoy targets)
+     */
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
+            java.util.function.Consumer<CloakOptimizer> tuning) {
+        this.tuning = tuning;
         this.properties = properties;
         this.loader = loader;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
@@ -236,6 +247,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                     // the worker's own SSD copy, freed with its model manager
                     optimizer.withDetector(new DetectorTerm(new FaceDetector(models.manager())), properties.transfer().detectorWeight());
                 }
+                tuning.accept(optimizer);
                 warmUp(models, optimizer);
             }
         } catch (Throwable e) {

@@ -50,7 +50,12 @@ class TransferBenchmark {
         Path people = Path.of(System.getProperty("benchmark.faces", "src/test/resources/faces/people"));
         String label = System.getProperty("benchmark.label", "");
         CloakProperties properties = TransferBenchmarkSetup.properties();
-        DjlCloakEngine engine = new DjlCloakEngine(properties);
+        double decoyWeight = Double.parseDouble(System.getProperty("benchmark.decoyWeight", "0"));
+        float[][] decoys = decoyWeight > 0 ? decoyPool(properties) : null;
+        DjlCloakEngine engine = decoyWeight > 0
+                ? new DjlCloakEngine(properties, DjlCloakEngine.ModelLoader.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                        o -> o.withDecoys(decoys, decoyWeight))
+                : new DjlCloakEngine(properties);
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());
                 TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
@@ -136,8 +141,9 @@ class TransferBenchmark {
                 }
             }
             StringBuilder out = new StringBuilder("# Transfer benchmark " + label + "\n\n");
-            out.append(String.format(Locale.ROOT, "Engine %s, MEDIUM %s, ensemble %s, %d photos, %d cores, load average at end %.2f%n%n",
-                    engine.modelVersion(), properties.medium(), TransferBenchmarkSetup.describe(properties), ms.size(),
+            out.append(String.format(Locale.ROOT, "Engine %s, MEDIUM %s, ensemble %s, decoys %s, %d photos, %d cores, load average at end %.2f%n%n",
+                    engine.modelVersion(), properties.medium(), TransferBenchmarkSetup.describe(properties),
+                    decoys == null ? "off" : decoys.length + " faces of groups/party-*, weight " + decoyWeight, ms.size(),
                     Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             out.append("| recogniser | threshold (clean EER) | clean same / different ranges | same-person pairs unmatched (published x vs clean y) | min pair distance | published vs own original, min |\n|---|---|---|---|---|---|\n");
@@ -213,6 +219,27 @@ class TransferBenchmark {
         } finally {
             engine.destroy();
         }
+    }
+
+    /**
+     * Fawkes-style decoys: dlib descriptors of the faces in groups/party-1..6 (face-api's demo photos, none of
+     * them a person of people/*).
+     */
+    private static float[][] decoyPool(CloakProperties properties) throws java.io.IOException {
+        List<float[]> pool = new ArrayList<>();
+        Path groups = Path.of("src/test/resources/faces/groups");
+        try (NDManager manager = NDManager.newBaseManager();
+                FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());
+                FaceLocator locator = new FaceLocator();
+                java.util.stream.Stream<Path> files = Files.list(groups)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith("party-")).sorted().toList()) {
+                BufferedImage image = TestPhotos.read(p);
+                for (LocatedFace face : locator.locate(image)) {
+                    pool.add(dlib.describe(FaceAligner.extractChip(image, face.chipToImage()))[0]);
+                }
+            }
+        }
+        return pool.toArray(new float[0][]);
     }
 
     private static void describeAll(BufferedImage image, LocatedFace face, FaceRecognitionNet dlib, TfjsGraphRecognizer faceres,
