@@ -131,4 +131,27 @@ class DjlCloakEngineTest {
         assertTrue(result.steps() >= 3, "the first round's steps ran");
         assertEquals(result.steps(), calls.get(), "one hook call per step");
     }
+
+    @Test
+    void withADecoyThePublishedFaceMovesTowardTheDecoysIdentity() {
+        BufferedImage photo = TestPhotos.read("people/obama/obama-1.jpg");
+        LocatedFace face = locator.locate(photo).get(0);
+        BufferedImage other = TestPhotos.read("people/biden/biden-1.jpg");
+        float[] decoy = describe(other, locator.locate(other).get(0));
+        // one round of fixed length (the target is out of reach), so both runs take the same number of steps
+        CloakBudget budget = new CloakBudget(6f, 8, 0, 1, 2, 5.0, 0.0, 0.0);
+        double[] toDecoy = new double[2];
+        for (int i = 0; i < 2; i++) {
+            CloakOptimizer optimizer = new CloakOptimizer(net, manager, FaceAligner::extractChip,
+                    DjlCloakEngine.eot(CloakProperties.Transfer.defaults()), 1.0)
+                    .withDecoys(new float[][] {decoy}, i == 0 ? 0 : 10);
+            CloakOptimizer.Result result = optimizer.cloak(photo,
+                    List.of(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds())), budget, TestPhotos::jpeg90,
+                    new java.util.Random(7));
+            toDecoy[i] = FaceRecognitionNet.distance(describe(result.published(), face), decoy);
+        }
+        String both = "distance to the decoy without / with the pull: " + toDecoy[0] + " / " + toDecoy[1];
+        assertTrue(toDecoy[1] < toDecoy[0] - 0.05, both);
+        assertTrue(toDecoy[1] < 0.6, "dlib should now match the published face to the decoy's identity; " + both);
+    }
 }
