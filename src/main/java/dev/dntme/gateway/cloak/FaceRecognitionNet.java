@@ -51,6 +51,8 @@ public final class FaceRecognitionNet implements AutoCloseable {
 
     /** Type the layers compute in; input and output stay float32. */
     private final DataType compute;
+    boolean cl;
+    boolean clPool;
 
     private FaceRecognitionNet(NDManager manager, Map<String, ConvLayer> layers, NDArray fc, NDArray mean, float scale) {
         this(manager, layers, fc, mean, scale, DataType.FLOAT32);
@@ -96,30 +98,56 @@ public final class FaceRecognitionNet implements AutoCloseable {
     }
 
     static FaceRecognitionNet load(NDManager parent, String directory, float scale) {
+        return load(parent, directory, scale, true);
+    }
+
+    /**
+     * The net as first ported, whose conv weights are strided views (see {@link #conv}): the same function,
+     * kept so that tests and benchmarks can compare against it.
+     */
+    static FaceRecognitionNet loadAsPorted(NDManager parent, String directory) {
+        return load(parent, directory, DLIB_SCALE, false);
+    }
+
+    private static FaceRecognitionNet load(NDManager parent, String directory, float scale, boolean dense) {
+        return loadVariant(parent, directory, scale, dense, false);
+    }
+
+    static FaceRecognitionNet loadVariant(NDManager parent, String directory, float scale, boolean dense, boolean cl) {
         TfjsWeights weights = TfjsWeights.load(directory, "face_recognition_model");
         NDManager manager = parent.newSubManager();
         try {
             Map<String, ConvLayer> layers = new HashMap<>();
-            layers.put("conv32_down", conv(manager, weights, "conv32_down"));
+            layers.put("conv32_down", conv(manager, weights, "conv32_down", dense, cl));
             for (String stage : RESIDUAL_STAGES) {
-                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1"));
-                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2"));
+                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1", dense, cl));
+                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2", dense, cl));
             }
             NDArray fc = weights.nd(manager, "fc");
             NDArray mean = manager.create(MEAN_RGB, new Shape(1, 3, 1, 1));
-            return new FaceRecognitionNet(manager, Map.copyOf(layers), fc, mean, scale);
+            FaceRecognitionNet net = new FaceRecognitionNet(manager, Map.copyOf(layers), fc, mean, scale);
+            net.cl = cl;
+            return net;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix) {
+    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix, boolean dense, boolean cl) {
         NDArray filters = weights.nd(manager, prefix + "/conv/filters").transpose(3, 2, 0, 1); // -> [out,in,kh,kw]
         NDArray bias = weights.nd(manager, prefix + "/conv/bias");
         NDArray s = weights.nd(manager, prefix + "/scale/weights");
         NDArray t = weights.nd(manager, prefix + "/scale/biases");
         NDArray folded = filters.mul(s.reshape(-1, 1, 1, 1));
+        // the transpose is a strided view and mul keeps its strides: every conv would copy the weight into
+        // contiguous memory on every call, forward and backward
+        if (dense) {
+            folded = manager.create(folded.toFloatArray(), folded.getShape());
+            if (cl) {
+                folded = channelsLast(folded);
+            }
+        }
         return new ConvLayer(folded, bias.mul(s).add(t));
     }
 
@@ -139,8 +167,17 @@ public final class FaceRecognitionNet implements AutoCloseable {
         // DJL's cast runs without autograd: a net of another compute type takes chips already cast (which
         // may require gradient themselves) and returns its own type; see withComputeType
         NDArray x = (chips.getDataType() == compute ? chips : chips.toType(compute, false)).sub(mean).div(scale);
+        if (cl) {
+            x = channelsLast(x);
+        }
         x = convLayer(x, layers.get("conv32_down"), 2, true, false);
-        x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
+        if (clPool && !cl) {
+            Shape in = x.getShape();
+            NDArray y = Pool.maxPool2d(channelsLast(x), new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
+            x = y.reshape(in.get(0), -1).reshape(y.getShape());
+        } else {
+            x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
+        }
         NDArray feature = null;
         for (String s : RESIDUAL_STAGES) {
             x = s.endsWith("down") || s.endsWith("down_out") ? residualDown(x, s) : residual(x, s);
@@ -200,6 +237,14 @@ public final class FaceRecognitionNet implements AutoCloseable {
             sum += d * d;
         }
         return Math.sqrt(sum);
+    }
+
+    
+
+    /** Same logical NCHW array, stored NHWC (a copy: reshape of a permuted view cannot be a view). */
+    static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
     }
 
     private static NDArray convLayer(NDArray x, ConvLayer layer, int stride, boolean relu, boolean same) {
