@@ -53,6 +53,13 @@ public final class FaceRecognitionNet implements AutoCloseable {
     private final DataType compute;
     boolean cl;
     boolean clPool;
+    NDArray s2dWeight;
+
+    void enableS2d() {
+        NDArray w = layers.get("conv32_down").weight().pad(new Shape(0, 1, 0, 1), 0)
+                .reshape(32, 3, 4, 2, 4, 2).transpose(0, 1, 3, 5, 2, 4).reshape(32, 12, 4, 4);
+        s2dWeight = manager.create(w.toFloatArray(), w.getShape());
+    }
 
     private FaceRecognitionNet(NDManager manager, Map<String, ConvLayer> layers, NDArray fc, NDArray mean, float scale) {
         this(manager, layers, fc, mean, scale, DataType.FLOAT32);
@@ -170,7 +177,15 @@ public final class FaceRecognitionNet implements AutoCloseable {
         if (cl) {
             x = channelsLast(x);
         }
-        x = convLayer(x, layers.get("conv32_down"), 2, true, false);
+        if (s2dWeight != null) {
+            // space-to-depth: the 7x7 stride-2 conv on 3 channels as a 4x4 stride-1 conv on 12 channels
+            long n = x.getShape().get(0);
+            NDArray z = x.reshape(n, 3, 75, 2, 75, 2).transpose(0, 1, 3, 5, 2, 4).reshape(n, 12, 75, 75);
+            x = Activation.relu(Conv2d.conv2d(z, s2dWeight, layers.get("conv32_down").bias(), new Shape(1, 1), new Shape(0, 0),
+                    new Shape(1, 1), 1).singletonOrThrow());
+        } else {
+            x = convLayer(x, layers.get("conv32_down"), 2, true, false);
+        }
         if (clPool && !cl) {
             Shape in = x.getShape();
             NDArray y = Pool.maxPool2d(channelsLast(x), new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);

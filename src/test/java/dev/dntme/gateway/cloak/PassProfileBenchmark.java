@@ -33,8 +33,10 @@ class PassProfileBenchmark {
             FaceRecognitionNet cl = FaceRecognitionNet.loadVariant(manager, CloakProperties.defaults().modelLocation(), 256f, true, true);
             FaceRecognitionNet clPool = FaceRecognitionNet.load(manager, CloakProperties.defaults().modelLocation());
             clPool.clPool = true;
-            FaceRecognitionNet[] nets = {ported, dense, cl, clPool};
-            String[] names = {"ported", "dense", "channelsLast", "clPool"};
+            FaceRecognitionNet s2d = FaceRecognitionNet.load(manager, CloakProperties.defaults().modelLocation());
+            s2d.enableS2d();
+            FaceRecognitionNet[] nets = {ported, dense, cl, clPool, s2d};
+            String[] names = {"ported", "dense", "channelsLast", "clPool", "s2d"};
             String only = System.getProperty("benchmark.only");
             if (only != null) {
                 java.util.List<String> keep = Arrays.asList(only.split(","));
