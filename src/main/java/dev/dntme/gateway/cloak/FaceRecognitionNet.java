@@ -51,15 +51,6 @@ public final class FaceRecognitionNet implements AutoCloseable {
 
     /** Type the layers compute in; input and output stay float32. */
     private final DataType compute;
-    boolean cl;
-    boolean clPool;
-    NDArray s2dWeight;
-
-    void enableS2d() {
-        NDArray w = layers.get("conv32_down").weight().pad(new Shape(0, 1, 0, 1), 0)
-                .reshape(32, 3, 4, 2, 4, 2).transpose(0, 1, 3, 5, 2, 4).reshape(32, 12, 4, 4);
-        s2dWeight = manager.create(w.toFloatArray(), w.getShape());
-    }
 
     private FaceRecognitionNet(NDManager manager, Map<String, ConvLayer> layers, NDArray fc, NDArray mean, float scale) {
         this(manager, layers, fc, mean, scale, DataType.FLOAT32);
@@ -109,51 +100,46 @@ public final class FaceRecognitionNet implements AutoCloseable {
     }
 
     /**
-     * The net as first ported, whose conv weights are strided views (see {@link #conv}): the same function,
-     * kept so that tests and benchmarks can compare against it.
+     * The same net with its conv weights left as the strided views the port first used (see {@link #conv}):
+     * the reference that tests and benchmarks compare the contiguous weights against.
      */
     static FaceRecognitionNet loadAsPorted(NDManager parent, String directory) {
         return load(parent, directory, DLIB_SCALE, false);
     }
 
-    private static FaceRecognitionNet load(NDManager parent, String directory, float scale, boolean dense) {
-        return loadVariant(parent, directory, scale, dense, false);
-    }
-
-    static FaceRecognitionNet loadVariant(NDManager parent, String directory, float scale, boolean dense, boolean cl) {
+    private static FaceRecognitionNet load(NDManager parent, String directory, float scale, boolean contiguous) {
         TfjsWeights weights = TfjsWeights.load(directory, "face_recognition_model");
         NDManager manager = parent.newSubManager();
         try {
             Map<String, ConvLayer> layers = new HashMap<>();
-            layers.put("conv32_down", conv(manager, weights, "conv32_down", dense, cl));
+            layers.put("conv32_down", conv(manager, weights, "conv32_down", contiguous));
             for (String stage : RESIDUAL_STAGES) {
-                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1", dense, cl));
-                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2", dense, cl));
+                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1", contiguous));
+                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2", contiguous));
             }
             NDArray fc = weights.nd(manager, "fc");
             NDArray mean = manager.create(MEAN_RGB, new Shape(1, 3, 1, 1));
-            FaceRecognitionNet net = new FaceRecognitionNet(manager, Map.copyOf(layers), fc, mean, scale);
-            net.cl = cl;
-            return net;
+            return new FaceRecognitionNet(manager, Map.copyOf(layers), fc, mean, scale);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix, boolean dense, boolean cl) {
+    /**
+     * @param contiguous copy the folded weight into contiguous memory. The transpose is a strided view and mul
+     *                   keeps its strides; PyTorch then copies such a weight into contiguous memory in every
+     *                   conv call, forward and backward, which was about half of a pass's CPU at batch 1
+     *                   (docs/benchmarks.md, "Where a pass's time goes").
+     */
+    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix, boolean contiguous) {
         NDArray filters = weights.nd(manager, prefix + "/conv/filters").transpose(3, 2, 0, 1); // -> [out,in,kh,kw]
         NDArray bias = weights.nd(manager, prefix + "/conv/bias");
         NDArray s = weights.nd(manager, prefix + "/scale/weights");
         NDArray t = weights.nd(manager, prefix + "/scale/biases");
         NDArray folded = filters.mul(s.reshape(-1, 1, 1, 1));
-        // the transpose is a strided view and mul keeps its strides: every conv would copy the weight into
-        // contiguous memory on every call, forward and backward
-        if (dense) {
+        if (contiguous) {
             folded = manager.create(folded.toFloatArray(), folded.getShape());
-            if (cl) {
-                folded = channelsLast(folded);
-            }
         }
         return new ConvLayer(folded, bias.mul(s).add(t));
     }
@@ -174,25 +160,8 @@ public final class FaceRecognitionNet implements AutoCloseable {
         // DJL's cast runs without autograd: a net of another compute type takes chips already cast (which
         // may require gradient themselves) and returns its own type; see withComputeType
         NDArray x = (chips.getDataType() == compute ? chips : chips.toType(compute, false)).sub(mean).div(scale);
-        if (cl) {
-            x = channelsLast(x);
-        }
-        if (s2dWeight != null) {
-            // space-to-depth: the 7x7 stride-2 conv on 3 channels as a 4x4 stride-1 conv on 12 channels
-            long n = x.getShape().get(0);
-            NDArray z = x.reshape(n, 3, 75, 2, 75, 2).transpose(0, 1, 3, 5, 2, 4).reshape(n, 12, 75, 75);
-            x = Activation.relu(Conv2d.conv2d(z, s2dWeight, layers.get("conv32_down").bias(), new Shape(1, 1), new Shape(0, 0),
-                    new Shape(1, 1), 1).singletonOrThrow());
-        } else {
-            x = convLayer(x, layers.get("conv32_down"), 2, true, false);
-        }
-        if (clPool && !cl) {
-            Shape in = x.getShape();
-            NDArray y = Pool.maxPool2d(channelsLast(x), new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
-            x = y.reshape(in.get(0), -1).reshape(y.getShape());
-        } else {
-            x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
-        }
+        x = convLayer(x, layers.get("conv32_down"), 2, true, false);
+        x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
         NDArray feature = null;
         for (String s : RESIDUAL_STAGES) {
             x = s.endsWith("down") || s.endsWith("down_out") ? residualDown(x, s) : residual(x, s);
@@ -252,14 +221,6 @@ public final class FaceRecognitionNet implements AutoCloseable {
             sum += d * d;
         }
         return Math.sqrt(sum);
-    }
-
-    
-
-    /** Same logical NCHW array, stored NHWC (a copy: reshape of a permuted view cannot be a view). */
-    static NDArray channelsLast(NDArray x) {
-        Shape s = x.getShape();
-        return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
     }
 
     private static NDArray convLayer(NDArray x, ConvLayer layer, int stride, boolean relu, boolean same) {
