@@ -96,14 +96,26 @@ public final class FaceRecognitionNet implements AutoCloseable {
     }
 
     static FaceRecognitionNet load(NDManager parent, String directory, float scale) {
+        return load(parent, directory, scale, true);
+    }
+
+    /**
+     * The same net with its conv weights left as the strided views the port first used (see {@link #conv}):
+     * the reference that tests and benchmarks compare the contiguous weights against.
+     */
+    static FaceRecognitionNet loadAsPorted(NDManager parent, String directory) {
+        return load(parent, directory, DLIB_SCALE, false);
+    }
+
+    private static FaceRecognitionNet load(NDManager parent, String directory, float scale, boolean contiguous) {
         TfjsWeights weights = TfjsWeights.load(directory, "face_recognition_model");
         NDManager manager = parent.newSubManager();
         try {
             Map<String, ConvLayer> layers = new HashMap<>();
-            layers.put("conv32_down", conv(manager, weights, "conv32_down"));
+            layers.put("conv32_down", conv(manager, weights, "conv32_down", contiguous));
             for (String stage : RESIDUAL_STAGES) {
-                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1"));
-                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2"));
+                layers.put(stage + "/conv1", conv(manager, weights, stage + "/conv1", contiguous));
+                layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2", contiguous));
             }
             NDArray fc = weights.nd(manager, "fc");
             NDArray mean = manager.create(MEAN_RGB, new Shape(1, 3, 1, 1));
@@ -114,12 +126,21 @@ public final class FaceRecognitionNet implements AutoCloseable {
         }
     }
 
-    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix) {
+    /**
+     * @param contiguous copy the folded weight into contiguous memory. The transpose is a strided view and mul
+     *                   keeps its strides; PyTorch then copies such a weight into contiguous memory in every
+     *                   conv call, forward and backward, which was about half of a pass's CPU at batch 1
+     *                   (docs/benchmarks.md, "Where a pass's time goes").
+     */
+    private static ConvLayer conv(NDManager manager, TfjsWeights weights, String prefix, boolean contiguous) {
         NDArray filters = weights.nd(manager, prefix + "/conv/filters").transpose(3, 2, 0, 1); // -> [out,in,kh,kw]
         NDArray bias = weights.nd(manager, prefix + "/conv/bias");
         NDArray s = weights.nd(manager, prefix + "/scale/weights");
         NDArray t = weights.nd(manager, prefix + "/scale/biases");
         NDArray folded = filters.mul(s.reshape(-1, 1, 1, 1));
+        if (contiguous) {
+            folded = manager.create(folded.toFloatArray(), folded.getShape());
+        }
         return new ConvLayer(folded, bias.mul(s).add(t));
     }
 

@@ -35,20 +35,25 @@ import org.junit.jupiter.api.Test;
  * default) and the only way to fill larger batches is to step several requests' faces together: that is
  * worth building only if a sample costs clearly less at batch 4-8 than at batch 2.
  *
- * <p>{@code mvn -Pbenchmark test -Dtest=PassCostBenchmark [-Dbenchmark.intraOp=1,2] [-Dbenchmark.reps=12]};
+ * <p>{@code mvn -Pbenchmark test -Dtest=PassCostBenchmark [-Dbenchmark.intraOp=1,2] [-Dbenchmark.reps=12]
+ * [-Dbenchmark.models=dlib,dlib-fp16,faceres,mobileface] [-Dbenchmark.batches=1,2,4,8] [-Dbenchmark.passOnly=true]}
+ * (passOnly: the pass and forward-only tables alone, without the two-photo, publish-check and float16 sections);
  * writes target/benchmark-pass-cost.md. The intra-op thread count is process-wide; it is changed between
  * measurements here (one thread measures at a time), which PyTorch allows for the intra-op pool.
  */
 @Tag("benchmark")
 class PassCostBenchmark {
 
-    private static final int[] BATCHES = {1, 2, 4, 8};
 
     @Test
     void onePassOfEachRecogniserIsTimedPerBatchAndThreadCount() throws Exception {
         int[] threads = Arrays.stream(System.getProperty("benchmark.intraOp", "1,2").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
         int reps = Integer.getInteger("benchmark.reps", 12);
+        int[] batches = Arrays.stream(System.getProperty("benchmark.batches", "1,2,4,8").split(","))
+                .map(String::trim).mapToInt(Integer::parseInt).toArray();
+        List<String> models = List.of(System.getProperty("benchmark.models", "dlib,dlib-fp16,faceres,mobileface").split(","));
+        boolean passOnly = Boolean.getBoolean("benchmark.passOnly");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads[0]));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Engine.getEngine("PyTorch");
@@ -62,18 +67,19 @@ class PassCostBenchmark {
                 TfjsGraphRecognizer faceRes = TfjsGraphRecognizer.load(manager, FaceRes.spec());
                 TfjsGraphRecognizer mobileFace = TfjsGraphRecognizer.load(manager, MobileFace.spec());
                 FaceRecognitionNet dlibFp16 = dlib.withComputeType(DataType.FLOAT16)) {
-            record Net(String name, String input, Function<NDArray, NDArray> forward, DataType type) {}
-            List<Net> nets = List.of(
-                    new Net("dlib ResNet", "150x150", dlib::forward, DataType.FLOAT32),
-                    new Net("dlib ResNet, float16 layers", "150x150", dlibFp16::forward, DataType.FLOAT16),
-                    new Net("FaceRes", "150 chip -> 224", faceRes::forward, DataType.FLOAT32),
-                    new Net("MobileFace", "150 chip -> 112", mobileFace::forward, DataType.FLOAT32));
+            record Net(String key, String name, String input, Function<NDArray, NDArray> forward, DataType type) {}
+            List<Net> nets = java.util.stream.Stream.of(
+                    new Net("dlib", "dlib ResNet", "150x150", dlib::forward, DataType.FLOAT32),
+                    new Net("dlib-fp16", "dlib ResNet, float16 layers", "150x150", dlibFp16::forward, DataType.FLOAT16),
+                    new Net("faceres", "FaceRes", "150 chip -> 224", faceRes::forward, DataType.FLOAT32),
+                    new Net("mobileface", "MobileFace", "150 chip -> 112", mobileFace::forward, DataType.FLOAT32))
+                    .filter(n -> models.contains(n.key())).toList();
             Random rng = new Random(1);
             for (Net net : nets) {
                 for (int t : threads) {
                     JniUtils.setNumThreads(t);
                     double perSample1 = Double.NaN;
-                    for (int b : BATCHES) {
+                    for (int b : batches) {
                         double[][] timed = timePasses(manager, net.forward(), net.type(), b, reps, rng);
                         double ms = median(timed[0]);
                         double cpu = median(timed[1]);
@@ -92,7 +98,7 @@ class PassCostBenchmark {
                     + "| intra-op threads | batch | ms / call | ms / sample | CPU ms / call |\n|---|---|---|---|---|\n");
             for (int t : threads) {
                 JniUtils.setNumThreads(t);
-                for (int b : BATCHES) {
+                for (int b : batches) {
                     float[][] chips = new float[b][3 * FaceRecognitionNet.CHIP_SIZE * FaceRecognitionNet.CHIP_SIZE];
                     for (float[] c : chips) {
                         for (int i = 0; i < c.length; i++) {
@@ -114,9 +120,11 @@ class PassCostBenchmark {
                 }
             }
             out.append(String.format(Locale.ROOT, "%nLoad average at end %.2f.%n", load()));
-            out.append(batchedVersusConcurrent(manager, dlib, reps, rng));
-            out.append(publishCheckCost(manager, dlib, threads, reps, rng));
-            out.append(fp16Agreement(manager, dlib, dlibFp16));
+            if (!passOnly) {
+                out.append(batchedVersusConcurrent(manager, dlib, reps, rng));
+                out.append(publishCheckCost(manager, dlib, threads, reps, rng));
+                out.append(fp16Agreement(manager, dlib, dlibFp16));
+            }
         }
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/benchmark-pass-cost.md"), out);
