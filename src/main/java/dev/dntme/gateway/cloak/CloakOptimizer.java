@@ -164,6 +164,31 @@ final class CloakOptimizer {
         return this;
     }
 
+    /** Sees every publish check: what the steps estimated and what the published bytes measured (calibration). */
+    @FunctionalInterface
+    interface CheckObserver {
+        /**
+         * @param estimates per face, the identity-sample distance of the round's last step that had one (NaN: none)
+         * @param published per face, the distance measured on the published bytes at this check
+         */
+        void checked(int round, int stepsSoFar, double[] estimates, double[] published);
+    }
+
+    private CheckObserver checkObserver = (round, steps, estimates, published) -> { };
+
+    CloakOptimizer withCheckObserver(CheckObserver observer) {
+        this.checkObserver = observer;
+        return this;
+    }
+
+    /**
+     * Per face, the dlib distance of the last step's identity sample (chip with the straight-through
+     * correction, no random transformation) from the clean descriptor: the step's forward pass computes it
+     * anyway, so it estimates the published distance for free, one step late (it is measured before the
+     * step's update). NaN until a step with an identity sample ran in the current round.
+     */
+    private double[] estimates = new double[0];
+
     /** Runs on the calling thread before every PGD step (the engine re-splits the cores there). */
     private Runnable beforeStep = () -> { };
 
@@ -326,12 +351,20 @@ final class CloakOptimizer {
         double[] distance = new double[n];
         boolean[] active = new boolean[n];
         java.util.Arrays.fill(active, true);
+        estimates = new double[n];
+        // the estimate is the dlib distance alone: the ensemble, the detector term and the adaptive caps keep
+        // faces active for reasons it cannot see, so they keep the fixed step counts
+        boolean earlyCheck = budget.earlyCheck() && extra == null && detectorPhoto == null && caps == null;
+        double checkAt = budget.targetDistance() + budget.checkMargin();
         byte[] encoded = null;
         BufferedImage published = null;
         int totalSteps = 0;
         int round = 0;
         while (round < budget.rounds()) {
             int steps = round == 0 ? budget.steps() : budget.retrySteps();
+            // a retry's first step already sees the correction refreshed at the check before it
+            int minSteps = round == 0 ? budget.minSteps() : 1;
+            java.util.Arrays.fill(estimates, Double.NaN);
             for (int k = 0; k < steps; k++) {
                 double alpha = round == 0
                         ? eps * Math.max(0.08, 0.4 * (1 - (double) k / steps))
@@ -346,8 +379,12 @@ final class CloakOptimizer {
                 step(warps, extraWarps, bases, grids, corrections, extraCorrections, velocity, cleanDesc, cleanExtra, cleanFeatures,
                         active, alpha, eps, budget.eotSamples(), identityFirst, rng);
                 totalSteps++;
+                if (earlyCheck && k + 1 >= minSteps && clears(estimates, active, checkAt)) {
+                    break;
+                }
             }
             round++;
+            double[] estimated = estimates.clone();
 
             published = compose(image, warps, grids, eps);
             encoded = encoder.encode(published);
@@ -416,6 +453,7 @@ final class CloakOptimizer {
                 }
                 done &= !active[f];
             }
+            checkObserver.checked(round, totalSteps, estimated, distance.clone());
             published = decoded;
             if (done) {
                 break;
@@ -443,6 +481,26 @@ final class CloakOptimizer {
             results.add(new FaceResult(box, distance[f], ssim));
         }
         return new Result(encoded, published, results, round, totalSteps);
+    }
+
+    /** Whether every face still being pushed has an estimate of at least {@code bar} (NaN never clears). */
+    private static boolean clears(double[] estimates, boolean[] active, double bar) {
+        for (int f = 0; f < active.length; f++) {
+            if (active[f] && !(estimates[f] >= bar)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per stepped face, the distance of the identity sample (sample 0) of {@code emb [faces, samples, 128]}. */
+    private void recordEstimates(NDArray emb, float[][] cleanDesc, List<Integer> faces, int samples) {
+        float[] e = emb.toFloatArray();
+        int d = FaceRecognitionNet.DESCRIPTOR_SIZE;
+        for (int i = 0; i < faces.size(); i++) {
+            estimates[faces.get(i)] = FaceRecognitionNet.distance(java.util.Arrays.copyOfRange(e, i * samples * d, i * samples * d + d),
+                    cleanDesc[faces.get(i)]);
+        }
     }
 
     /** The detector term's straight-through correction, from the photo as it would be published after this step's grids. */
@@ -595,6 +653,9 @@ final class CloakOptimizer {
                 loss = loss.add(detectorTerm.loss(detectorPhoto, deltas, pass).mul((float) detectorWeight));
             }
             JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
+            if (identityFirst) {
+                recordEstimates(emb, cleanDesc, faces, samples);
+            }
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);
                 float[] g = gridArrays.get(i).getGradient().toFloatArray();

@@ -154,6 +154,10 @@ public record CloakProperties(
      * @param rounds         publish checks at most
      * @param eotSamples     random transformations per face per step
      * @param targetDistance stop once every published face is this far from its original
+     * @param checkMargin    early publish check (docs/cloak.md): a round ends as soon as every face still being
+     *                       pushed has a step estimate of at least targetDistance + this; steps and retrySteps
+     *                       become the most a round may take. -1 = off: every round takes its full step count
+     * @param minSteps       with the early check, the fewest first-round steps before it (at most steps)
      */
     public record Level(
             @DecimalMin("0.5") @DecimalMax("32") Float epsilon,
@@ -161,22 +165,43 @@ public record CloakProperties(
             @Min(0) @Max(500) Integer retrySteps,
             @Min(1) @Max(20) Integer rounds,
             @Min(1) @Max(32) Integer eotSamples,
-            @DecimalMin("0.1") @DecimalMax("3.0") Double targetDistance) {
+            @DecimalMin("0.1") @DecimalMax("3.0") Double targetDistance,
+            @DecimalMin("-1.0") @DecimalMax("1.0") Double checkMargin,
+            @Min(1) @Max(500) Integer minSteps) {
+
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Level {
+        }
+
+        /** The early check off. */
+        public Level(Float epsilon, Integer steps, Integer retrySteps, Integer rounds, Integer eotSamples, Double targetDistance) {
+            this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, null, null);
+        }
 
         Level orDefaults(Level d) {
-            return new Level(
+            int s = steps != null ? steps : d.steps;
+            Level l = new Level(
                     epsilon != null ? epsilon : d.epsilon,
-                    steps != null ? steps : d.steps,
+                    s,
                     retrySteps != null ? retrySteps : d.retrySteps,
                     rounds != null ? rounds : d.rounds,
                     eotSamples != null ? eotSamples : d.eotSamples,
-                    targetDistance != null ? targetDistance : d.targetDistance);
+                    targetDistance != null ? targetDistance : d.targetDistance,
+                    checkMargin != null ? checkMargin : d.checkMargin,
+                    // fewer steps than the default minimum: the minimum follows, unless it was set too
+                    minSteps != null ? minSteps : Math.min(d.minSteps, s));
+            if (l.minSteps > l.steps) {
+                throw new IllegalArgumentException("dntme.cloak.*.min-steps (" + l.minSteps + ") is more than steps (" + l.steps + ")");
+            }
+            return l;
         }
     }
 
-    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 2, 2, 0.75);
-    static final Level MEDIUM_DEFAULT = new Level(6f, 8, 4, 3, 2, 0.8);
-    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0);
+    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 2, 2, 0.75, -1.0, 1);
+    // MEDIUM checks when the steps' free estimate clears 0.80 + 0.05 (at most 12 + 4 + 4 steps): ~20% fewer
+    // pass-equivalents per one-face photo than a fixed 8 + 4 + 4 at the same protection (docs/benchmarks.md, Speed)
+    static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3);
+    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1);
 
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
@@ -232,6 +257,6 @@ public record CloakProperties(
         };
         double fail = matchThreshold + failMargin;
         return new CloakBudget(l.epsilon(), l.steps(), l.retrySteps(), l.rounds(), l.eotSamples(),
-                Math.max(l.targetDistance(), fail), fail, minFaceSsim);
+                Math.max(l.targetDistance(), fail), fail, minFaceSsim, l.checkMargin(), l.minSteps());
     }
 }

@@ -233,6 +233,14 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 // re-split the cores at every step, not only when a photo starts: a photo that began alone on every
                 // core must give half back as soon as a second one starts (oversubscribed OpenMP threads stall)
                 optimizer.withBeforeStep(this::splitCores);
+                // what the early check (CloakProperties.Level.checkMargin) is calibrated from: the steps' free
+                // estimate against the distance the published bytes measured
+                optimizer.withCheckObserver((round, steps, estimated, published) -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
+                                java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
+                    }
+                });
                 optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
                         properties.transfer().adaptiveOutsideBox())
                         .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());

@@ -40,6 +40,38 @@ class CloakPropertiesTest {
     }
 
     @Test
+    void mediumChecksEarlyWhenTheStepEstimateClearsTheTargetAndTheOtherStrengthsKeepFixedCounts() {
+        CloakProperties p = CloakProperties.defaults();
+        assertThat(p.budget(CloakStrength.MEDIUM).earlyCheck()).isTrue();
+        assertThat(p.budget(CloakStrength.MEDIUM).minSteps()).isLessThanOrEqualTo(p.budget(CloakStrength.MEDIUM).steps());
+        assertThat(p.budget(CloakStrength.LOW).earlyCheck()).isFalse();
+        assertThat(p.budget(CloakStrength.HIGH).earlyCheck()).isFalse();
+    }
+
+    @Test
+    void aNegativeCheckMarginTurnsTheEarlyCheckOff() {
+        runner.withPropertyValues("dntme.cloak.medium.check-margin=-1").run(context -> {
+            CloakBudget medium = context.getBean(CloakProperties.class).budget(CloakStrength.MEDIUM);
+            assertThat(medium.earlyCheck()).isFalse();
+            assertThat(medium.steps()).isEqualTo(CloakProperties.MEDIUM_DEFAULT.steps());
+        });
+    }
+
+    @Test
+    void fewerStepsThanTheDefaultMinimumLowerTheMinimumWithThem() {
+        runner.withPropertyValues("dntme.cloak.medium.steps=2").run(context ->
+                assertThat(context.getBean(CloakProperties.class).budget(CloakStrength.MEDIUM).minSteps()).isEqualTo(2));
+    }
+
+    @Test
+    void moreMinimumStepsThanStepsOrAnOutOfRangeMarginStopsStartUp() {
+        runner.withPropertyValues("dntme.cloak.medium.min-steps=13").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.medium.steps=4", "dntme.cloak.medium.min-steps=5").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.medium.check-margin=1.5").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.medium.min-steps=0").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
     void anOutOfRangeSettingStopsStartUp() {
         runner.withPropertyValues("dntme.cloak.workers=0").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dntme.cloak.high.epsilon=64").run(context -> assertThat(context).hasFailed());

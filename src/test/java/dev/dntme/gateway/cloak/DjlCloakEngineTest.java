@@ -154,4 +154,44 @@ class DjlCloakEngineTest {
         assertTrue(toDecoy[1] < toDecoy[0] - 0.05, both);
         assertTrue(toDecoy[1] < 0.6, "dlib should now match the published face to the decoy's identity; " + both);
     }
+
+    @Test
+    void theEarlyCheckPublishesAnEasyFaceBeforeItsMostStepsAndThePublishedBytesStillClearTheTarget() {
+        // biden-1 clears the bar in 5-6 steps in every CloakBenchmark run; the estimate only decides when to check,
+        // the published bytes still decide whether the face is done
+        BufferedImage photo = TestPhotos.read("people/biden/biden-1.jpg");
+        LocatedFace face = locator.locate(photo).get(0);
+        List<double[]> checks = new java.util.ArrayList<>(); // steps so far, estimate, published
+        CloakOptimizer optimizer = new CloakOptimizer(net, manager, FaceAligner::extractChip, locator::realign,
+                DjlCloakEngine.eot(CloakProperties.Transfer.defaults()), 1.0)
+                .withCheckObserver((round, steps, estimated, published) -> checks.add(new double[] {steps, estimated[0], published[0]}));
+        CloakBudget budget = new CloakBudget(6f, 12, 4, 3, 2, 0.8, 0.65, 0.85, 0.05, 3);
+        CloakOptimizer.Result result = optimizer.cloak(photo,
+                List.of(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds())), budget, TestPhotos::jpeg90,
+                new java.util.Random(7));
+
+        double[] first = checks.get(0);
+        assertTrue(first[0] < 12, "first check after " + first[0] + " of at most 12 steps");
+        assertTrue(first[1] >= 0.85, "checked early only once the estimate cleared target + margin: " + first[1]);
+        assertTrue(result.faces().get(0).distance() >= 0.8, "published distance " + result.faces().get(0).distance());
+        assertEquals(checks.size(), result.rounds(), "one publish check per round");
+    }
+
+    @Test
+    void withTheEarlyCheckOnAFaceWhoseEstimateNeverClearsTheBarGetsEveryStepOfEveryRound() {
+        BufferedImage photo = TestPhotos.read("people/obama/obama-1.jpg");
+        LocatedFace face = locator.locate(photo).get(0);
+        List<Integer> checkedAfter = new java.util.ArrayList<>();
+        CloakOptimizer optimizer = new CloakOptimizer(net, manager, FaceAligner::extractChip,
+                DjlCloakEngine.eot(CloakProperties.Transfer.defaults()), 1.0)
+                .withCheckObserver((round, steps, estimated, published) -> checkedAfter.add(steps));
+        // target 5.0 is out of any estimate's reach; no fail bar, so the schedule is all this test is about
+        CloakBudget budget = new CloakBudget(6f, 3, 2, 2, 2, 5.0, 0.0, 0.0, 0.05, 1);
+        CloakOptimizer.Result result = optimizer.cloak(photo,
+                List.of(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds())), budget, TestPhotos::jpeg90,
+                new java.util.Random(7));
+        assertEquals(List.of(3, 5), checkedAfter);
+        assertEquals(5, result.steps());
+        assertEquals(2, result.rounds());
+    }
 }
