@@ -64,6 +64,9 @@ final class CloakOptimizer {
 
     record Result(byte[] encoded, BufferedImage published, List<FaceResult> faces, int rounds, int steps) {}
 
+    /** A publish check's bytes, their decoded pixels and each face's distance there. */
+    private record Check(byte[] encoded, BufferedImage decoded, double[] distance) {}
+
     private static final int S = FaceRecognitionNet.CHIP_SIZE;
 
     private final FaceRecognitionNet net;
@@ -224,6 +227,19 @@ final class CloakOptimizer {
     /** Adaptive caps also outside the face box (in the rest of the chip's region). */
     private boolean adaptiveOutsideBox;
 
+    /** Uniform cap: a face whose published SSIM is under this gets its cap shrunk and another round; 0 = off. */
+    private double faceSsimTarget;
+
+    /**
+     * With the uniform cap, a face whose published face-region SSIM is under {@code target} at a check gets its
+     * own cap (and grid) shrunk toward it and stays active for another round, as the adaptive budget's faces do;
+     * a soft target: after the last round the face is published if it clears the fail bar and the breakage floor.
+     */
+    CloakOptimizer withFaceSsimTarget(double target) {
+        this.faceSsimTarget = target;
+        return this;
+    }
+
     CloakOptimizer withPerceptualBudget(double maxEps, double minSsim, boolean outsideBox) {
         this.adaptiveMaxEps = (float) maxEps;
         this.adaptiveMinSsim = minSsim;
@@ -324,7 +340,15 @@ final class CloakOptimizer {
             for (int f = 0; f < n; f++) {
                 caps[f] = PerceptualBudget.caps(warps.get(f), bases.get(f), targets.get(f).box(), eps, adaptiveMaxEps, adaptiveOutsideBox);
             }
+        } else if (faceSsimTarget > 0) {
+            // one uniform cap per face, so that a face over the SSIM target can have its own shrunk
+            caps = new float[n][];
+            for (int f = 0; f < n; f++) {
+                caps[f] = new float[warps.get(f).gridH * warps.get(f).gridW];
+                java.util.Arrays.fill(caps[f], eps);
+            }
         }
+        double ssimFloor = adaptiveMaxEps > 0 ? adaptiveMinSsim : faceSsimTarget;
         float[][] grids = new float[n][];
         float[][] corrections = new float[n][3 * S * S];
         float[][] extraCorrections = own ? new float[n][3 * S * S] : null;
@@ -349,12 +373,15 @@ final class CloakOptimizer {
         }
 
         double[] distance = new double[n];
+        Check lastPublishable = null;
+        // face SSIM measured at the last check, reused for the receipt (NaN: not measured there)
+        double[] checkedSsim = new double[n];
         boolean[] active = new boolean[n];
         java.util.Arrays.fill(active, true);
         estimates = new double[n];
         // the estimate is the dlib distance alone: the ensemble, the detector term and the adaptive caps keep
         // faces active for reasons it cannot see, so they keep the fixed step counts
-        boolean earlyCheck = budget.earlyCheck() && extra == null && detectorPhoto == null && caps == null;
+        boolean earlyCheck = budget.earlyCheck() && extra == null && detectorPhoto == null && adaptiveMaxEps <= 0;
         double checkAt = budget.targetDistance() + budget.checkMargin();
         byte[] encoded = null;
         BufferedImage published = null;
@@ -417,6 +444,7 @@ final class CloakOptimizer {
             float[][] rescanExtra = extra == null || own || rescanChips == null ? null : extra.describe(rescanChips);
             boolean[] detected = detectorPhoto == null ? null : detectorTerm.detected(decoded, faceBoxes);
             boolean done = true;
+            java.util.Arrays.fill(checkedSsim, Double.NaN);
             for (int f = 0; f < n; f++) {
                 distance[f] = FaceRecognitionNet.distance(realDesc[f], cleanDesc[f]);
                 if (rescanDesc != null && rescanDesc[f] != null) {
@@ -433,12 +461,14 @@ final class CloakOptimizer {
                 if (detected != null) {
                     active[f] |= detected[f];
                 }
-                if (caps != null) {
+                // the uniform cap gives SSIM back only from a face already past its target: protection comes first
+                if (caps != null && ssimFloor > 0 && (adaptiveMaxEps > 0 || distance[f] >= budget.targetDistance())) {
                     double ssim = Ssim.of(image, decoded, targets.get(f).box());
-                    if (ssim < adaptiveMinSsim) {
+                    checkedSsim[f] = ssim;
+                    if (ssim < ssimFloor) {
                         // SSIM's cost grows with the square of the caps: shrink them to land over the floor, with a
                         // margin, since the steps that follow push the grid back out to the new caps
-                        float s = (float) Math.max(0.5, Math.min(0.95, 0.9 * Math.sqrt((1 - adaptiveMinSsim) / (1 - ssim))));
+                        float s = (float) Math.max(0.5, Math.min(0.95, 0.9 * Math.sqrt((1 - ssimFloor) / (1 - ssim))));
                         float[] c = caps[f];
                         float[] d = grids[f];
                         for (int i = 0; i < c.length; i++) {
@@ -455,6 +485,14 @@ final class CloakOptimizer {
             }
             checkObserver.checked(round, totalSteps, estimated, distance.clone());
             published = decoded;
+            boolean publishable = true;
+            for (int f = 0; f < n; f++) {
+                publishable &= distance[f] >= budget.failDistance();
+            }
+            if (publishable) {
+                // a later round (a shrunk cap, an unlucky JPEG) can end worse: this one's bytes stay publishable
+                lastPublishable = new Check(encoded, decoded, distance.clone());
+            }
             if (done) {
                 break;
             }
@@ -464,6 +502,16 @@ final class CloakOptimizer {
             }
         }
 
+        boolean failing = false;
+        for (int f = 0; f < n; f++) {
+            failing |= distance[f] < budget.failDistance();
+        }
+        if (failing && lastPublishable != null) {
+            encoded = lastPublishable.encoded();
+            published = lastPublishable.decoded();
+            distance = lastPublishable.distance();
+            java.util.Arrays.fill(checkedSsim, Double.NaN);
+        }
         List<FaceResult> results = new ArrayList<>();
         for (int f = 0; f < n; f++) {
             Rectangle box = targets.get(f).box();
@@ -472,7 +520,7 @@ final class CloakOptimizer {
                         "face at %d,%d %dx%d is still %.3f from its original after %d rounds (needs %.2f)",
                         box.x, box.y, box.width, box.height, distance[f], round, budget.failDistance()));
             }
-            double ssim = Ssim.of(image, published, box);
+            double ssim = Double.isNaN(checkedSsim[f]) ? Ssim.of(image, published, box) : checkedSsim[f];
             if (!(ssim >= budget.minFaceSsim())) {
                 // the cap makes this impossible unless something broke: fail closed rather than publish it
                 throw new CloakFailedException(String.format(

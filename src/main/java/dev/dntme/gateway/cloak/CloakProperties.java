@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param matchThreshold       distance under which the recogniser calls two faces the same person
  * @param failMargin           a published face must end at least this far beyond the threshold, or the photo fails
  * @param minFaceSsim          a published face region under this SSIM fails the photo (guards against a broken cloak)
+ * @param targetFaceSsim       a face whose published region scores under this SSIM at a check gets its cap shrunk
+ *                             and another round (soft: the last round publishes it if it clears the fail bar and
+ *                             {@code minFaceSsim}); 0 = off. The adaptive budget uses its own {@code adaptiveMinSsim}
  * @param low                  budget for {@link CloakStrength#LOW}
  * @param medium               budget for {@link CloakStrength#MEDIUM} (the default strength)
  * @param high                 budget for {@link CloakStrength#HIGH}
@@ -49,6 +52,7 @@ public record CloakProperties(
         @NotNull @DecimalMin("0.1") @DecimalMax("2.0") Double matchThreshold,
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double failMargin,
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double minFaceSsim,
+        @DecimalMin("0.0") @DecimalMax("1.0") Double targetFaceSsim,
         @Valid Level low,
         @Valid Level medium,
         @Valid Level high,
@@ -214,6 +218,11 @@ public record CloakProperties(
         matchThreshold = matchThreshold != null ? matchThreshold : 0.6;
         failMargin = failMargin != null ? failMargin : 0.05;
         minFaceSsim = minFaceSsim != null ? minFaceSsim : 0.85;
+        targetFaceSsim = targetFaceSsim != null ? targetFaceSsim : 0.95;
+        if (targetFaceSsim > 0 && targetFaceSsim < minFaceSsim) {
+            throw new IllegalArgumentException("dntme.cloak.target-face-ssim (" + targetFaceSsim
+                    + ") must be 0 (off) or at least dntme.cloak.min-face-ssim (" + minFaceSsim + ")");
+        }
         low = low != null ? low.orDefaults(LOW_DEFAULT) : LOW_DEFAULT;
         medium = medium != null ? medium.orDefaults(MEDIUM_DEFAULT) : MEDIUM_DEFAULT;
         high = high != null ? high.orDefaults(HIGH_DEFAULT) : HIGH_DEFAULT;
@@ -225,26 +234,33 @@ public record CloakProperties(
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with other model location and thread settings (tests, benchmarks). */
     CloakProperties withThreads(String location, int workerCount, int intraOp) {
         return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
+                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
                 ensembleFeatureWeight, transfer);
     }
 
     /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
     CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer);
+                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer);
+    }
+
+    /** A copy with another soft face-SSIM target (benchmarks). */
+    CloakProperties withTargetFaceSsim(double target) {
+        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
+                matchThreshold, failMargin, minFaceSsim, target, low, medium, high, ensemble, ensembleTargetDistance,
+                ensembleFeatureWeight, transfer);
     }
 
     /** A copy with other transfer options (benchmarks). */
     CloakProperties withTransfer(Transfer t) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
+                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
                 ensembleFeatureWeight, t);
     }
 

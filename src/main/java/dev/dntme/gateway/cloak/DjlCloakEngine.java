@@ -241,6 +241,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                                 java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
                     }
                 });
+                optimizer.withFaceSsimTarget(properties.targetFaceSsim());
                 optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
                         properties.transfer().adaptiveOutsideBox())
                         .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());

@@ -44,6 +44,8 @@ class CloakBenchmark {
                 Integer.getInteger("benchmark.intraOpThreads", defaults.intraOpThreads()));
         properties = properties.withEnsemble(false, properties.ensembleTargetDistance(), properties.ensembleFeatureWeight(),
                 mediumOverride(properties.medium()));
+        properties = properties.withTargetFaceSsim(
+                Double.parseDouble(System.getProperty("benchmark.targetFaceSsim", properties.targetFaceSsim().toString())));
         // the engine's per-check trace (step estimate vs published distance) goes to the surefire output file:
         // what the early check's margin is calibrated from
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DjlCloakEngine.class))
@@ -184,10 +186,10 @@ class CloakBenchmark {
             StringBuilder out = new StringBuilder();
             out.append("# Cloak benchmark\n\n");
             out.append(String.format(Locale.ROOT, "Engine %s, strength MEDIUM (eps %.0f/255, %d+%dx%d steps, %d EOT samples, target %.2f, "
-                    + "early check margin %.2f (negative: off), min steps %d), workers %d x %d intra-op thread(s), %d cores visible, load average at end %.2f. Photos: %s, %s. Encoder: ImageIO JPEG q0.90.%n%n",
+                    + "early check margin %.2f (negative: off), min steps %d, face SSIM target %.2f (0: off)), workers %d x %d intra-op thread(s), %d cores visible, load average at end %.2f. Photos: %s, %s. Encoder: ImageIO JPEG q0.90.%n%n",
                     engine.modelVersion(), properties.medium().epsilon(), properties.medium().steps(), properties.medium().rounds() - 1,
                     properties.medium().retrySteps(), properties.medium().eotSamples(), properties.medium().targetDistance(),
-                    properties.medium().checkMargin(), properties.medium().minSteps(), properties.workers(), properties.intraOpThreads(), Runtime.getRuntime().availableProcessors(),
+                    properties.medium().checkMargin(), properties.medium().minSteps(), properties.targetFaceSsim(), properties.workers(), properties.intraOpThreads(), Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), people, groups));
             out.append("| metric | value |\n|---|---|\n");
             out.append(String.format(Locale.ROOT, "| same-person pairs (published x vs clean y, x != y) | %d |%n", pairs));

@@ -31,6 +31,15 @@ class CloakPropertiesTest {
     }
 
     @Test
+    void theFaceSsimTargetDefaultsToTheIssuesBarCanBeTurnedOffAndMayNotSitUnderTheBreakageFloor() {
+        runner.run(context -> assertThat(context.getBean(CloakProperties.class).targetFaceSsim()).isEqualTo(0.95));
+        runner.withPropertyValues("dntme.cloak.target-face-ssim=0")
+                .run(context -> assertThat(context.getBean(CloakProperties.class).targetFaceSsim()).isZero());
+        runner.withPropertyValues("dntme.cloak.target-face-ssim=0.80").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.target-face-ssim=1.5").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
     void settingOneFieldOfAStrengthKeepsTheOtherDefaults() {
         runner.withPropertyValues("dntme.cloak.medium.epsilon=7").run(context -> {
             CloakProperties.Level medium = context.getBean(CloakProperties.class).medium();
