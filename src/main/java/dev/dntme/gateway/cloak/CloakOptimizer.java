@@ -485,11 +485,7 @@ final class CloakOptimizer {
             }
             checkObserver.checked(round, totalSteps, estimated, distance.clone());
             published = decoded;
-            boolean publishable = true;
-            for (int f = 0; f < n; f++) {
-                publishable &= distance[f] >= budget.failDistance();
-            }
-            if (publishable) {
+            if (allAtLeast(distance, budget.failDistance())) {
                 // a later round (a shrunk cap, an unlucky JPEG) can end worse: this one's bytes stay publishable
                 lastPublishable = new Check(encoded, decoded, distance.clone());
             }
@@ -502,11 +498,7 @@ final class CloakOptimizer {
             }
         }
 
-        boolean failing = false;
-        for (int f = 0; f < n; f++) {
-            failing |= distance[f] < budget.failDistance();
-        }
-        if (failing && lastPublishable != null) {
+        if (!allAtLeast(distance, budget.failDistance()) && lastPublishable != null) {
             encoded = lastPublishable.encoded();
             published = lastPublishable.decoded();
             distance = lastPublishable.distance();
@@ -529,6 +521,16 @@ final class CloakOptimizer {
             results.add(new FaceResult(box, distance[f], ssim));
         }
         return new Result(encoded, published, results, round, totalSteps);
+    }
+
+    /** Whether every face's published distance is at least {@code bar}. */
+    private static boolean allAtLeast(double[] distance, double bar) {
+        for (double d : distance) {
+            if (!(d >= bar)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether every face still being pushed has an estimate of at least {@code bar} (NaN never clears). */
@@ -614,7 +616,7 @@ final class CloakOptimizer {
             NDList gridArrays = new NDList();
             NDList chips = new NDList();
             NDList chipsX = new NDList();
-            float[] targets = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
+            float[] targets = Rows.stack(cleanDesc, faces);
             NDArray[] deltas = detectorPhoto == null ? null : new NDArray[warps.size()];
             for (int i = 0; i < faces.size(); i++) {
                 int f = faces.get(i);
@@ -633,7 +635,6 @@ final class CloakOptimizer {
                     chipsX.add(extraWarps.get(f).warp(region, pass).add(pass.create(extraCorrections[f], new Shape(3, S, S)))
                             .expandDims(0));
                 }
-                System.arraycopy(cleanDesc[f], 0, targets, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
             }
             NDArray batch = chips.size() == 1 ? chips.head() : NDArrays.concat(chips, 0);
             NDArray transformed = eot.apply(batch, samples, identityFirst, rng, pass);
@@ -652,11 +653,7 @@ final class CloakOptimizer {
                 // ascent on the squared distance == descent on its negative
                 loss = emb.sub(e0).square().sum().div(-samples);
                 if (decoys != null) {
-                    float[] t = new float[faces.size() * FaceRecognitionNet.DESCRIPTOR_SIZE];
-                    for (int i = 0; i < faces.size(); i++) {
-                        System.arraycopy(decoys[faces.get(i)], 0, t, i * FaceRecognitionNet.DESCRIPTOR_SIZE, FaceRecognitionNet.DESCRIPTOR_SIZE);
-                    }
-                    NDArray t0 = pass.create(t, new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
+                    NDArray t0 = pass.create(Rows.stack(decoys, faces), new Shape(faces.size(), 1, FaceRecognitionNet.DESCRIPTOR_SIZE));
                     loss = loss.add(emb.sub(t0).square().sum().mul((float) (decoyWeight / samples)));
                 }
                 if (dlibChange != null) {
@@ -664,10 +661,7 @@ final class CloakOptimizer {
                 }
             } else {
                 int dx = cleanExtra[0].length;
-                float[] xTargets = new float[faces.size() * dx];
-                for (int i = 0; i < faces.size(); i++) {
-                    System.arraycopy(cleanExtra[faces.get(i)], 0, xTargets, i * dx, dx);
-                }
+                float[] xTargets = Rows.stack(cleanExtra, faces);
                 NDArray transformedX = transformed;
                 if (extraWarps != null) {
                     NDArray batchX = chipsX.size() == 1 ? chipsX.head() : NDArrays.concat(chipsX, 0);
@@ -743,11 +737,10 @@ final class CloakOptimizer {
     /** {@code [faces, samples]} L2 change of a feature map relative to the clean map's norm. */
     private static NDArray relativeChange(NDArray feature, float[][] clean, List<Integer> faces, int samples, NDManager pass) {
         int k = clean[0].length;
-        float[] f0 = new float[faces.size() * k];
+        float[] f0 = Rows.stack(clean, faces);
         float[] norms = new float[faces.size()];
         for (int i = 0; i < faces.size(); i++) {
             float[] c = clean[faces.get(i)];
-            System.arraycopy(c, 0, f0, i * k, k);
             double sq = 0;
             for (float v : c) {
                 sq += v * v;

@@ -183,33 +183,16 @@ public final class FaceRecognitionNet implements AutoCloseable {
     /** Flattened output maps of {@code stage} for chips given as CHW RGB 0..255 (no gradient). */
     float[][] features(String stage, float[]... chips) {
         try (NDManager pass = manager.newSubManager()) {
-            float[] all = new float[chips.length * 3 * CHIP_SIZE * CHIP_SIZE];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(chips[i], 0, all, i * chips[i].length, chips[i].length);
-            }
-            float[] out = forward(pass.create(all, new Shape(chips.length, 3, CHIP_SIZE, CHIP_SIZE)), stage).get(1).toFloatArray();
-            int k = out.length / chips.length;
-            float[][] result = new float[chips.length][k];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(out, i * k, result[i], 0, k);
-            }
-            return result;
+            NDArray batch = pass.create(Rows.stack(chips), new Shape(chips.length, 3, CHIP_SIZE, CHIP_SIZE));
+            return Rows.split(forward(batch, stage).get(1).toFloatArray(), chips.length);
         }
     }
 
     /** Descriptors of chips given as CHW RGB 0..255 float arrays (no gradient, own sub-manager). */
     public float[][] describe(float[]... chips) {
         try (NDManager pass = manager.newSubManager()) {
-            float[] all = new float[chips.length * 3 * CHIP_SIZE * CHIP_SIZE];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(chips[i], 0, all, i * chips[i].length, chips[i].length);
-            }
-            float[] out = forward(pass.create(all, new Shape(chips.length, 3, CHIP_SIZE, CHIP_SIZE))).toFloatArray();
-            float[][] result = new float[chips.length][DESCRIPTOR_SIZE];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(out, i * DESCRIPTOR_SIZE, result[i], 0, DESCRIPTOR_SIZE);
-            }
-            return result;
+            NDArray batch = pass.create(Rows.stack(chips), new Shape(chips.length, 3, CHIP_SIZE, CHIP_SIZE));
+            return Rows.split(forward(batch).toFloatArray(), chips.length);
         }
     }
 

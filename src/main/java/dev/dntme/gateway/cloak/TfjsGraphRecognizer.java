@@ -109,35 +109,16 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
     /** Flattened {@code featureNode} outputs of CHW 0..255 chips, no gradient. */
     float[][] features(String featureNode, float[]... chips) {
         try (NDManager pass = manager.newSubManager()) {
-            float[] all = new float[chips.length * 3 * S * S];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(chips[i], 0, all, i * 3 * S * S, 3 * S * S);
-            }
-            float[] flat = forward(pass.create(all, new Shape(chips.length, 3, S, S)), featureNode).get(1).toFloatArray();
-            int d = flat.length / chips.length;
-            float[][] result = new float[chips.length][d];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(flat, i * d, result[i], 0, d);
-            }
-            return result;
+            NDArray batch = pass.create(Rows.stack(chips), new Shape(chips.length, 3, S, S));
+            return Rows.split(forward(batch, featureNode).get(1).toFloatArray(), chips.length);
         }
     }
 
     /** Embeddings of CHW 0..255 chips, no gradient, own sub-manager. */
     public float[][] describe(float[]... chips) {
         try (NDManager pass = manager.newSubManager()) {
-            float[] all = new float[chips.length * 3 * S * S];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(chips[i], 0, all, i * 3 * S * S, 3 * S * S);
-            }
-            NDArray out = forward(pass.create(all, new Shape(chips.length, 3, S, S)));
-            int d = (int) out.getShape().get(1);
-            float[] flat = out.toFloatArray();
-            float[][] result = new float[chips.length][d];
-            for (int i = 0; i < chips.length; i++) {
-                System.arraycopy(flat, i * d, result[i], 0, d);
-            }
-            return result;
+            NDArray batch = pass.create(Rows.stack(chips), new Shape(chips.length, 3, S, S));
+            return Rows.split(forward(batch).toFloatArray(), chips.length);
         }
     }
 
