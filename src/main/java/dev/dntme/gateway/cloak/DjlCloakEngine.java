@@ -69,6 +69,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final DistributionSummary roundsPerPhoto;
     private volatile boolean closed;
     private final java.util.function.Consumer<CloakOptimizer> tuning;
+    private final java.util.function.Supplier<Random> randoms;
 
     @Autowired
     public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
@@ -93,6 +94,16 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
      */
     DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
             java.util.function.Consumer<CloakOptimizer> tuning) {
+        this(properties, loader, meters, tuning, () -> new Random(new SecureRandom().nextLong()));
+    }
+
+    /**
+     * @param randoms each worker's source of randomness (start noise, EOT draws); production seeds it from
+     *                SecureRandom so that a cloak cannot be predicted, tests fix it to compare published bytes
+     */
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
+            java.util.function.Consumer<CloakOptimizer> tuning, java.util.function.Supplier<Random> randoms) {
+        this.randoms = randoms;
         this.tuning = tuning;
         this.properties = properties;
         this.loader = loader;
@@ -266,7 +277,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             return;
         }
         loaded.countDown();
-        Random random = new Random(new SecureRandom().nextLong());
+        Random random = randoms.get();
         try (models) {
             while (!closed) {
                 Job job;
