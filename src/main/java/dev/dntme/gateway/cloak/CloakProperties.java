@@ -1,5 +1,8 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.attack.CloakBudget;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -134,17 +137,17 @@ public record CloakProperties(
             this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null);
         }
 
-        static Transfer defaults() {
+    public     static Transfer defaults() {
             return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** A copy with another detector-term weight. */
-        Transfer withDetectorWeight(double weight) {
+    public     Transfer withDetectorWeight(double weight) {
             return new Transfer(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, weight,
                     adaptiveMaxEps, adaptiveMinSsim, dlibFeatureWeight, dlibFeatureStage, adaptiveOutsideBox);
         }
 
-        boolean mobileFace() {
+    public     boolean mobileFace() {
             return ensembleModel.equals("mobileface");
         }
     }
@@ -238,34 +241,34 @@ public record CloakProperties(
     }
 
     /** A copy with other model location and thread settings (tests, benchmarks). */
-    CloakProperties withThreads(String location, int workerCount, int intraOp) {
+    public CloakProperties withThreads(String location, int workerCount, int intraOp) {
         return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
                 ensembleFeatureWeight, transfer);
     }
 
     /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
-    CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
+    public CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer);
     }
 
     /** A copy with another soft face-SSIM target (benchmarks). */
-    CloakProperties withTargetFaceSsim(double target) {
+    public CloakProperties withTargetFaceSsim(double target) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, target, low, medium, high, ensemble, ensembleTargetDistance,
                 ensembleFeatureWeight, transfer);
     }
 
     /** A copy with other transfer options (benchmarks). */
-    CloakProperties withTransfer(Transfer t) {
+    public CloakProperties withTransfer(Transfer t) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
                 ensembleFeatureWeight, t);
     }
 
     /** The optimiser budget for a strength. */
-    CloakBudget budget(CloakStrength strength) {
+    public CloakBudget budget(CloakStrength strength) {
         Level l = switch (strength) {
             case LOW -> low;
             case MEDIUM -> medium;

@@ -5,13 +5,13 @@ import java.util.Collections;
 import java.util.List;
 
 /** Summary statistics the benchmarks report, computed one way so their tables compare. */
-final class BenchmarkStats {
+public final class BenchmarkStats {
 
     private BenchmarkStats() {
     }
 
     /** Nearest-rank percentile ({@code p} in 1..100); NaN for no values. */
-    static double pct(List<Double> v, int p) {
+    public static double pct(List<Double> v, int p) {
         if (v.isEmpty()) {
             return Double.NaN;
         }

@@ -1,5 +1,7 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.attack.CloakBudget;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,9 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,11 +15,11 @@ import java.util.Optional;
  *
  * @param failure the engine's reason when it failed closed (nothing published); null otherwise
  */
-record PortraitRun(BufferedImage original, LocatedFace face, CloakedImage cloaked, double millis,
+public record PortraitRun(BufferedImage original, LocatedFace face, CloakedImage cloaked, double millis,
         BufferedImage published, List<LocatedFace> publishedFaces, String failure) {
 
     /** Empty when the photo has no detectable face. */
-    static Optional<PortraitRun> of(CloakEngine engine, FaceLocator locator, Path photo) {
+    public static Optional<PortraitRun> of(CloakEngine engine, FaceLocator locator, Path photo) {
         BufferedImage original = TestPhotos.read(photo);
         List<LocatedFace> faces = locator.locate(original);
         if (faces.isEmpty()) {
@@ -33,7 +37,7 @@ record PortraitRun(BufferedImage original, LocatedFace face, CloakedImage cloake
         }
     }
 
-    boolean failedClosed() {
+    public boolean failedClosed() {
         return failure != null;
     }
 }

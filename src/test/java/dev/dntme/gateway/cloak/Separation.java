@@ -1,13 +1,15 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /** Same-person vs different-person distance statistics of a set of labelled embeddings, and the EER threshold. */
-record Separation(int samePairs, int differentPairs, double sameMin, double sameMax, double differentMin,
+public record Separation(int samePairs, int differentPairs, double sameMin, double sameMax, double differentMin,
         double differentMax, double eer, double threshold) {
 
-    static Separation of(List<String> who, List<float[]> embeddings) {
+    public static Separation of(List<String> who, List<float[]> embeddings) {
         List<Double> same = new ArrayList<>();
         List<Double> diff = new ArrayList<>();
         for (int i = 0; i < who.size(); i++) {
@@ -24,7 +26,7 @@ record Separation(int samePairs, int differentPairs, double sameMin, double same
      * (same pairs at or over t) and the false-accept rate (different pairs under t) are closest; when the
      * sets separate, t is the midpoint of the gap and the EER is 0.
      */
-    static Separation ofDistances(List<Double> same, List<Double> diff) {
+    public static Separation ofDistances(List<Double> same, List<Double> diff) {
         double sMin = same.stream().mapToDouble(d -> d).min().orElse(Double.NaN);
         double sMax = same.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
         double dMin = diff.stream().mapToDouble(d -> d).min().orElse(Double.NaN);

@@ -1,11 +1,14 @@
 package dev.dntme.gateway.cloak;
 
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+
 /**
  * One detector + landmark model set for the face-model test classes, loaded once per test JVM instead
  * of once per class (it is read-only and {@link FaceLocator#locate} is thread-safe). Its native memory
  * is freed when the JVM exits.
  */
-final class SharedModels {
+public final class SharedModels {
 
     private static FaceLocator locator;
     private static FaceDetector detector;
@@ -14,7 +17,7 @@ final class SharedModels {
     private SharedModels() {
     }
 
-    static synchronized FaceLocator locator() {
+    public static synchronized FaceLocator locator() {
         if (locator == null) {
             System.setProperty("ai.djl.offline", "true");
             locator = new FaceLocator();
@@ -23,7 +26,7 @@ final class SharedModels {
     }
 
     /** The SSD face detector alone, for tests of the detector itself and of the cloak's detector term. */
-    static synchronized FaceDetector detector() {
+    public static synchronized FaceDetector detector() {
         if (detector == null) {
             System.setProperty("ai.djl.offline", "true");
             detectorManager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
@@ -33,7 +36,7 @@ final class SharedModels {
     }
 
     /** The manager the shared detector lives in, for tests' own sub-managers. */
-    static synchronized ai.djl.ndarray.NDManager detectorManager() {
+    public static synchronized ai.djl.ndarray.NDManager detectorManager() {
         detector();
         return detectorManager;
     }

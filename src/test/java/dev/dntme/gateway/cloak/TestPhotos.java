@@ -17,13 +17,13 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** The shared test photos, decoded to RGB as the service does, and the publish encoder (JPEG q90). */
-final class TestPhotos {
+public final class TestPhotos {
 
-    static final Path FACES = Path.of("src/test/resources/faces");
+    public static final Path FACES = Path.of("src/test/resources/faces");
 
     private TestPhotos() {}
 
-    static BufferedImage read(Path file) {
+    public static BufferedImage read(Path file) {
         try {
             BufferedImage raw = ImageIO.read(file.toFile());
             BufferedImage rgb = new BufferedImage(raw.getWidth(), raw.getHeight(), BufferedImage.TYPE_INT_RGB);
@@ -34,12 +34,12 @@ final class TestPhotos {
         }
     }
 
-    static BufferedImage read(String relative) {
+    public static BufferedImage read(String relative) {
         return read(FACES.resolve(relative));
     }
 
     /** people/<name>/* by person name, files sorted. */
-    static Map<String, List<Path>> people(Path root) {
+    public static Map<String, List<Path>> people(Path root) {
         Map<String, List<Path>> byPerson = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
@@ -53,13 +53,13 @@ final class TestPhotos {
         return byPerson;
     }
 
-    static boolean isImage(Path p) {
+    public static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase();
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 
     /** What the service publishes: baseline JPEG, ImageIO quality 0.90. */
-    static byte[] jpeg90(BufferedImage image) {
+    public static byte[] jpeg90(BufferedImage image) {
         try {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
             try {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.offset;
 
-import dev.dntme.gateway.cloak.DjlCloakEngine;
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import java.io.File;

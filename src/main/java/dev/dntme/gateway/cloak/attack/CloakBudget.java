@@ -1,0 +1,39 @@
+package dev.dntme.gateway.cloak.attack;
+
+/**
+ * How hard the optimiser may push one photo.
+ *
+ * @param epsilon        L-infinity cap of the perturbation, in 8-bit levels (8 = 8/255)
+ * @param steps          PGD steps in the first round
+ * @param retrySteps     PGD steps in each further round (after a real publish check fell short)
+ * @param rounds         publish-and-verify rounds at most (1 = optimise once, verify once)
+ * @param eotSamples     random transformations per face per step
+ * @param targetDistance stop early once every face's published embedding is this far from its original
+ * @param failDistance   after the last round a face closer than this fails the whole photo
+ * @param minFaceSsim    a face whose published region scores under this SSIM fails the photo (a breakage guard)
+ * @param checkMargin    negative: every round runs its full step count before its publish check. Otherwise a
+ *                       round also ends early, with its check, once every face still being pushed has a step
+ *                       estimate (the identity-sample distance the step computes anyway) of at least
+ *                       targetDistance + checkMargin; {@code steps} and {@code retrySteps} are then the most
+ * @param minSteps       with checkMargin on, the fewest first-round steps before an early check (retry rounds: 1)
+ */
+public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, int eotSamples,
+        double targetDistance, double failDistance, double minFaceSsim, double checkMargin, int minSteps) {
+
+    public CloakBudget {
+        if (epsilon <= 0 || steps < 1 || retrySteps < 0 || rounds < 1 || eotSamples < 1 || failDistance > targetDistance
+                || minSteps < 1 || minSteps > steps) {
+            throw new IllegalArgumentException("invalid cloak budget " + epsilon + "/" + steps + "/" + rounds + "/" + minSteps);
+        }
+    }
+
+    /** Fixed step counts per round (no early check). */
+    public CloakBudget(float epsilon, int steps, int retrySteps, int rounds, int eotSamples,
+            double targetDistance, double failDistance, double minFaceSsim) {
+        this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, failDistance, minFaceSsim, -1, steps);
+    }
+
+    public boolean earlyCheck() {
+        return checkMargin >= 0;
+    }
+}

@@ -1,0 +1,428 @@
+package dev.dntme.gateway.cloak.engine;
+
+import dev.dntme.gateway.cloak.attack.CloakBudget;
+import dev.dntme.gateway.cloak.CloakBusyException;
+import dev.dntme.gateway.cloak.CloakEngine;
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
+import dev.dntme.gateway.cloak.CloakedImage;
+import dev.dntme.gateway.cloak.attack.DetectorTerm;
+import dev.dntme.gateway.cloak.attack.Eot;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.FaceRes;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
+import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The cloak engine on DJL/PyTorch (CPU): face-api's detector, landmarks and dlib recognition net.
+ *
+ * <p>Models load and warm up on the worker threads at construction, off the request path;
+ * {@link #isReady()} turns true when every worker is warm and stays false for good if any load
+ * failed. Each worker thread owns its model set (no native state is shared between threads). A photo
+ * processed alone gets up to {@code intraOpThreads} PyTorch intra-op threads; photos in flight together
+ * split the cores, since more OpenMP threads than cores make latency erratic. Photos queue in a bounded queue; a full queue
+ * or a photo that waits past the timeout is answered with {@link CloakUnavailableException}.
+ */
+@Component
+public class DjlCloakEngine implements CloakEngine, DisposableBean {
+
+    /** face-api weights + algorithm revision; bump the suffix whenever the cloak's output changes. */
+    static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
+    /** Same, for the dlib + FaceRes ensemble ({@code dntme.cloak.ensemble=true}). */
+    static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
+    /** Same, for the dlib + MobileFace ensemble ({@code dntme.cloak.transfer.ensemble-model=mobileface}). */
+    static final String MOBILEFACE_ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+mobileface-hm3.0.4+pgd-ens-v1";
+
+    private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
+
+    private final CloakProperties properties;
+    private final BlockingQueue<Job> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final CountDownLatch loaded;
+    private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
+    private final ModelLoader loader;
+    private final Timer queueWait;
+    /** Workers processing a photo now: they share the cores (see {@link #threadsPerPhoto}). */
+    private final java.util.concurrent.atomic.AtomicInteger busyWorkers = new java.util.concurrent.atomic.AtomicInteger();
+    private final DistributionSummary stepsPerPhoto;
+    private final DistributionSummary roundsPerPhoto;
+    private volatile boolean closed;
+    private final java.util.function.Consumer<CloakOptimizer> tuning;
+    private final java.util.function.Supplier<Random> randoms;
+
+    @Autowired
+    public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
+        this(properties, ModelLoader.DEFAULT, meters);
+    }
+
+    public DjlCloakEngine(CloakProperties properties) {
+        this(properties, ModelLoader.DEFAULT, new SimpleMeterRegistry());
+    }
+
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader) {
+        this(properties, loader, new SimpleMeterRegistry());
+    }
+
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters) {
+        this(properties, loader, meters, o -> { });
+    }
+
+    /**
+     * @param tuning applied to each worker's optimiser after the properties' settings: a seam for benchmarks that
+     *               measure optimiser options with no property of their own (e.g. decoy targets)
+     */
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
+            java.util.function.Consumer<CloakOptimizer> tuning) {
+        this(properties, loader, meters, tuning, () -> new Random(new SecureRandom().nextLong()));
+    }
+
+    /**
+     * @param randoms each worker's source of randomness (start noise, EOT draws); production seeds it from
+     *                SecureRandom so that a cloak cannot be predicted, tests fix it to compare published bytes
+     */
+    DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
+            java.util.function.Consumer<CloakOptimizer> tuning, java.util.function.Supplier<Random> randoms) {
+        this.randoms = randoms;
+        this.tuning = tuning;
+        this.properties = properties;
+        this.loader = loader;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
+        this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120)).register(meters);
+        // a step costs one forward + backward of eotSamples chips per face still short of its target, a round
+        // one publish check: together they say where a photo's time went (docs/benchmarks.md, Speed)
+        this.stepsPerPhoto = DistributionSummary.builder("dntme.cloak.steps").description("PGD steps a cloaked photo took")
+                .register(meters);
+        this.roundsPerPhoto = DistributionSummary.builder("dntme.cloak.rounds")
+                .description("Publish checks a cloaked photo took").register(meters);
+        Gauge.builder("dntme.cloak.queue.size", queue, BlockingQueue::size)
+                .description("Photos waiting for a cloak worker").register(meters);
+        Gauge.builder("dntme.cloak.queue.capacity", queue, q -> q.size() + q.remainingCapacity())
+                .description("Photos that may wait before new ones are refused").register(meters);
+        Gauge.builder("dntme.cloak.ready", this, e -> e.isReady() ? 1 : 0)
+                .description("1 once every cloak worker has loaded and warmed its models").register(meters);
+        this.loaded = new CountDownLatch(properties.workers());
+        for (int i = 0; i < properties.workers(); i++) {
+            Thread t = new Thread(this::work, "cloak-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /** Seam for the "models cannot load" path; production loads from the classpath. */
+    @FunctionalInterface
+    interface ModelLoader {
+        Models load(CloakProperties properties);
+
+        ModelLoader DEFAULT = p -> {
+            NDManager manager = NDManager.newBaseManager();
+            try {
+                FaceRecognitionNet net = FaceRecognitionNet.load(manager, p.modelLocation());
+                FaceLocator locator = new FaceLocator(p.minDetectionScore().floatValue());
+                TfjsGraphRecognizer extra = p.ensemble()
+                        ? TfjsGraphRecognizer.load(manager, p.transfer().mobileFace() ? MobileFace.spec() : FaceRes.spec()) : null;
+                return new Models(manager, net, locator, extra);
+            } catch (RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+        };
+    }
+
+    /** One worker's model set. */
+    record Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator, TfjsGraphRecognizer extra)
+            implements AutoCloseable {
+
+        Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator) {
+            this(manager, net, locator, null);
+        }
+
+        @Override
+        public void close() {
+            locator.close();
+            if (extra != null) {
+                extra.close();
+            }
+            net.close();
+            manager.close();
+        }
+    }
+
+    private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder,
+            CompletableFuture<CloakedImage> result, long enqueuedNanos) {}
+
+    @Override
+    public boolean isReady() {
+        return !closed && loaded.getCount() == 0 && loadFailure.get() == null;
+    }
+
+    @Override
+    public String modelVersion() {
+        String v = !properties.ensemble() ? MODEL_VERSION
+                : properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION;
+        return properties.transfer().equals(CloakProperties.Transfer.defaults()) ? v : v + "+transfer";
+    }
+
+    /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */
+    public boolean awaitReady(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (loadFailure.get() == null && !loaded.await(50, TimeUnit.MILLISECONDS)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+        }
+        return isReady();
+    }
+
+    @Override
+    public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder) {
+        if (!isReady()) {
+            Throwable failure = loadFailure.get();
+            throw failure != null
+                    ? new CloakUnavailableException("cloak models failed to load", failure)
+                    : new CloakUnavailableException("cloak models are still loading");
+        }
+        Job job = new Job(image, strength, encoder, new CompletableFuture<>(), System.nanoTime());
+        if (!queue.offer(job)) {
+            throw new CloakBusyException("all cloak workers are busy and " + properties.queueCapacity() + " photos wait");
+        }
+        try {
+            return job.result().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            job.result().cancel(false); // a worker that has not started it skips it
+            throw new CloakUnavailableException("cloaking took longer than " + properties.timeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloakUnavailableException("interrupted while cloaking", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CloakFailedException f) {
+                throw f;
+            }
+            if (cause instanceof CloakUnavailableException u) {
+                throw u;
+            }
+            throw new CloakFailedException("cloak engine error: " + cause, cause);
+        }
+    }
+
+    private void work() {
+        Models models;
+        CloakOptimizer optimizer;
+        try {
+            // one worker at a time: thread settings and first-touch initialisation in the native
+            // library are not something to race on
+            synchronized (DjlCloakEngine.class) {
+                configureThreads(properties.intraOpThreads());
+                models = loader.load(properties);
+                optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
+                        models.locator()::realign, eot(properties.transfer()), properties.transfer().cell());
+                optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
+                // re-split the cores at every step, not only when a photo starts: a photo that began alone on every
+                // core must give half back as soon as a second one starts (oversubscribed OpenMP threads stall)
+                optimizer.withBeforeStep(this::splitCores);
+                // what the early check (CloakProperties.Level.checkMargin) is calibrated from: the steps' free
+                // estimate against the distance the published bytes measured
+                optimizer.withCheckObserver((round, steps, estimated, published) -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
+                                java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
+                    }
+                });
+                optimizer.withFaceSsimTarget(properties.targetFaceSsim());
+                optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
+                        properties.transfer().adaptiveOutsideBox())
+                        .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());
+                if (models.extra() != null) {
+                    optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
+                    optimizer.withExtraOwnCrop(properties.transfer().mobileFace()).withExtraWeight(properties.transfer().extraWeight());
+                    if (properties.ensembleFeatureWeight() > 0) {
+                        optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
+                    }
+                }
+                if (properties.transfer().detectorWeight() > 0) {
+                    // the worker's own SSD copy, freed with its model manager
+                    optimizer.withDetector(new DetectorTerm(new FaceDetector(models.manager())), properties.transfer().detectorWeight());
+                }
+                tuning.accept(optimizer);
+                warmUp(models, optimizer);
+            }
+        } catch (Throwable e) {
+            log.error("cloak models failed to load; the engine stays unavailable", e);
+            loadFailure.compareAndSet(null, e);
+            loaded.countDown();
+            return;
+        }
+        loaded.countDown();
+        Random random = randoms.get();
+        try (models) {
+            while (!closed) {
+                Job job;
+                try {
+                    job = queue.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (job == null || job.result().isDone()) {
+                    continue;
+                }
+                queueWait.record(Duration.ofNanos(System.nanoTime() - job.enqueuedNanos()));
+                int busy = busyWorkers.incrementAndGet();
+                try {
+                    // OpenMP's thread count is per calling thread once set: this worker's ops use this many
+                    JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busy, CORES));
+                    job.result().complete(process(models, optimizer, job, random));
+                } catch (Throwable e) {
+                    job.result().completeExceptionally(e);
+                } finally {
+                    busyWorkers.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    /**
+     * Intra-op threads for a photo that starts while {@code busy} workers (itself included) are processing:
+     * a lone photo may use up to {@code maxThreads} cores, photos in flight together split the cores, so
+     * workers x threads never exceeds them at the start of a photo. More OpenMP threads than cores make every
+     * parallel region wait for a descheduled thread (docs/benchmarks.md, Speed).
+     */
+    private void splitCores() {
+        JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busyWorkers.get(), CORES));
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    static int threadsPerPhoto(int maxThreads, int busy, int cores) {
+        return Math.max(1, Math.min(maxThreads, cores / Math.max(1, busy)));
+    }
+
+    /**
+     * PyTorch's intra-op thread count is process-wide: the property covers an engine not started yet,
+     * the JNI call one that is (the native library must be loaded before it can be called).
+     */
+    private static synchronized void configureThreads(int intraOp) {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(intraOp);
+    }
+
+    /** Zoom, shift and blur ranges of the transformations the cloak must survive (see docs/cloak.md). */
+    static Eot defaultEot() {
+        return new Eot(0.06, 2, 1.0);
+    }
+
+    static Eot eot(CloakProperties.Transfer t) {
+        return new Eot(t.eotZoom(), t.eotShift(), t.eotBlur());
+    }
+
+    /** Perturbation grid cell, in chip pixels. */
+    static final double CELL = 1.0;
+
+    private CloakedImage process(Models models, CloakOptimizer optimizer, Job job, Random random) {
+        BufferedImage image = job.image();
+        List<LocatedFace> faces = models.locator().locate(image);
+        if (faces.isEmpty()) {
+            return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(modelVersion(), job.strength().name(), List.of()));
+        }
+        List<CloakOptimizer.Target> targets = new ArrayList<>();
+        for (LocatedFace face : faces) {
+            targets.add(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds(),
+                    properties.ensemble() && properties.transfer().mobileFace() ? MobileFace.chipToImage(face.landmarks()) : null));
+        }
+        CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
+        stepsPerPhoto.record(result.steps());
+        roundsPerPhoto.record(result.rounds());
+        List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
+        for (CloakOptimizer.FaceResult f : result.faces()) {
+            Rectangle b = f.box();
+            receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
+        }
+        return new CloakedImage(result.encoded(), new ProtectionReceipt(modelVersion(), job.strength().name(), List.copyOf(receiptFaces)));
+    }
+
+    /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */
+    private static void warmUp(Models models, CloakOptimizer optimizer) {
+        BufferedImage noise = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(7);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                noise.setRGB(x, y, r.nextInt(0x1000000));
+            }
+        }
+        models.locator().locate(noise);
+        CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0, 0.0);
+        AffineTransform identity = AffineTransform.getTranslateInstance(25, 25);
+        optimizer.cloak(noise, List.of(new CloakOptimizer.Target(identity, new Rectangle(25, 25, 150, 150))), warm,
+                DjlCloakEngine::png, r);
+    }
+
+    private static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        closed = true;
+        for (Thread t : workers) {
+            t.interrupt();
+        }
+        Job pending;
+        while ((pending = queue.poll()) != null) {
+            pending.result().completeExceptionally(new CloakUnavailableException("cloak engine shut down"));
+        }
+    }
+}

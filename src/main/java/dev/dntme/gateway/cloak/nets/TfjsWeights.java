@@ -1,0 +1,151 @@
+package dev.dntme.gateway.cloak.nets;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tensors of one TensorFlow.js weights manifest (face-api's {@code *-weights_manifest.json} plus
+ * its little-endian {@code .bin} shards), read from the classpath and de-quantised to float32.
+ *
+ * <p>Layout is kept as tfjs stores it (conv kernels {@code [kh,kw,in,out]}); the nets that use
+ * a tensor transpose it for PyTorch's {@code [out,in,kh,kw]} themselves.
+ */
+public final class TfjsWeights {
+
+    public record Tensor(String name, long[] shape, float[] values) {
+        NDArray toNd(NDManager manager) {
+            return manager.create(values, new Shape(shape));
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ManifestGroup(List<String> paths, List<Entry> weights) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Entry(String name, long[] shape, String dtype, Quantization quantization) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Quantization(String dtype, Double scale, Double min) {}
+
+    private static final Set<String> SUPPORTED_DTYPES = Set.of("float32", "int32");
+
+    private final Map<String, Tensor> tensors;
+
+    private TfjsWeights(Map<String, Tensor> tensors) {
+        this.tensors = tensors;
+    }
+
+    /**
+     * Reads {@code <directory>/<model>-weights_manifest.json} and its shards from the classpath.
+     *
+     * @param directory classpath folder, e.g. {@code models/face-api}
+     * @param model     manifest stem, e.g. {@code face_recognition_model}
+     */
+    public static TfjsWeights load(String directory, String model) {
+        String manifestPath = directory + "/" + model + "-weights_manifest.json";
+        ManifestGroup[] groups;
+        try (InputStream in = open(manifestPath)) {
+            groups = JsonMapper.builder().build().readValue(in, ManifestGroup[].class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifestPath, e);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (ManifestGroup group : groups) {
+            ByteBuffer shard = readShards(directory, group.paths());
+            for (Entry entry : group.weights()) {
+                tensors.put(entry.name(), decode(entry, shard));
+            }
+            if (shard.hasRemaining()) {
+                throw new IllegalStateException(manifestPath + ": " + shard.remaining() + " bytes left after the last tensor");
+            }
+        }
+        return new TfjsWeights(Map.copyOf(tensors));
+    }
+
+    public Tensor get(String name) {
+        Tensor tensor = tensors.get(name);
+        if (tensor == null) {
+            throw new IllegalArgumentException("no tensor named " + name);
+        }
+        return tensor;
+    }
+
+    public NDArray nd(NDManager manager, String name) {
+        return get(name).toNd(manager);
+    }
+
+    boolean contains(String name) {
+        return tensors.containsKey(name);
+    }
+
+    Set<String> names() {
+        return tensors.keySet();
+    }
+
+    private static Tensor decode(Entry entry, ByteBuffer shard) {
+        if (!SUPPORTED_DTYPES.contains(entry.dtype())) {
+            throw new IllegalStateException(entry.name() + ": unsupported dtype " + entry.dtype());
+        }
+        int count = Math.toIntExact(elementCount(entry.shape()));
+        float[] values = new float[count];
+        Quantization q = entry.quantization();
+        if (q == null) {
+            for (int i = 0; i < count; i++) {
+                values[i] = "int32".equals(entry.dtype()) ? shard.getInt() : shard.getFloat();
+            }
+        } else if ("uint8".equals(q.dtype())) {
+            for (int i = 0; i < count; i++) {
+                values[i] = (float) ((shard.get() & 0xFF) * q.scale() + q.min());
+            }
+        } else if ("uint16".equals(q.dtype())) {
+            for (int i = 0; i < count; i++) {
+                values[i] = (float) ((shard.getShort() & 0xFFFF) * q.scale() + q.min());
+            }
+        } else {
+            throw new IllegalStateException(entry.name() + ": unsupported quantization " + q.dtype());
+        }
+        return new Tensor(entry.name(), entry.shape(), values);
+    }
+
+    private static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static ByteBuffer readShards(String directory, List<String> paths) {
+        try {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (String path : paths) {
+                try (InputStream in = open(directory + "/" + path)) {
+                    in.transferTo(all);
+                }
+            }
+            return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shards of " + directory, e);
+        }
+    }
+
+    private static InputStream open(String path) throws IOException {
+        InputStream in = TfjsWeights.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IOException("model file not on the classpath: " + path);
+        }
+        return in;
+    }
+}

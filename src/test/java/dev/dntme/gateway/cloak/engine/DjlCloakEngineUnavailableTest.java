@@ -1,0 +1,29 @@
+package dev.dntme.gateway.cloak.engine;
+
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
+import dev.dntme.gateway.cloak.TestPhotos;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+
+class DjlCloakEngineUnavailableTest {
+
+    @Test
+    void anEngineWhoseModelsCannotLoadIsNeverReadyAndRefusesToCloak() throws InterruptedException {
+        CloakProperties missing = CloakProperties.defaults().withThreads("models/no-such-folder", 1, 1);
+        DjlCloakEngine engine = new DjlCloakEngine(missing);
+        try {
+            assertFalse(engine.awaitReady(60_000));
+            assertFalse(engine.isReady());
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            assertThrows(CloakUnavailableException.class, () -> engine.cloak(image, CloakStrength.MEDIUM, TestPhotos::jpeg90));
+        } finally {
+            engine.destroy();
+        }
+    }
+}

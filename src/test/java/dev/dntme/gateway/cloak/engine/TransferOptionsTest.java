@@ -1,0 +1,82 @@
+package dev.dntme.gateway.cloak.engine;
+
+import dev.dntme.gateway.cloak.attack.ChipWarp;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.CloakProperties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import org.junit.jupiter.api.Test;
+
+/** The transfer options' pure parts: defaults, TI smoothing, shared-region warps. */
+class TransferOptionsTest {
+
+    @Test
+    void defaultsReproduceThePlainCloak() {
+        CloakProperties.Transfer t = CloakProperties.defaults().transfer();
+        assertEquals(0.0, t.momentum());
+        assertEquals(0.0, t.tiSigma());
+        assertEquals(1.0, t.cell());
+        assertEquals(0.06, t.eotZoom());
+        assertEquals(2.0, t.eotShift());
+        assertEquals(1.0, t.eotBlur());
+        assertEquals("faceres", t.ensembleModel());
+        assertEquals(1.0, t.extraWeight());
+        assertEquals(0.0, t.adaptiveMaxEps());
+        assertEquals(0.0, t.dlibFeatureWeight());
+        assertEquals(false, t.adaptiveOutsideBox());
+        DjlCloakEngine engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 1),
+                p -> { throw new IllegalStateException("not loaded in this test"); });
+        try {
+            assertEquals(DjlCloakEngine.MODEL_VERSION, engine.modelVersion());
+        } finally {
+            engine.destroy();
+        }
+        assertThrows(IllegalArgumentException.class, () -> new CloakProperties.Transfer(null, null, null, null, null, null, "arcface", null));
+    }
+
+    @Test
+    void aDlibFeatureStageThatTheNetDoesNotHaveIsRefused() {
+        assertEquals("conv64_3", CloakProperties.defaults().transfer().dlibFeatureStage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null));
+    }
+
+    @Test
+    void smoothingKeepsAConstantGradientAndSpreadsAnImpulse() {
+        int h = 9, w = 11;
+        float[] constant = new float[3 * h * w];
+        java.util.Arrays.fill(constant, 2f);
+        for (float v : CloakOptimizer.smooth(constant, h, w, 1.5)) {
+            assertEquals(2f, v, 1e-5);
+        }
+        float[] impulse = new float[3 * h * w];
+        impulse[h * w + 4 * w + 5] = 1f;
+        impulse[7] = Float.NaN; // non-finite entries count as 0
+        float[] s = CloakOptimizer.smooth(impulse, h, w, 1.0);
+        double sum = 0;
+        for (int i = h * w; i < 2 * h * w; i++) {
+            sum += s[i];
+        }
+        assertEquals(1.0, sum, 1e-5);
+        assertTrue(s[h * w + 4 * w + 5] < 0.5f && s[h * w + 4 * w + 6] > 0f);
+        for (int i = 0; i < h * w; i++) {
+            assertTrue(Float.isFinite(s[i]) && s[i] == 0f);
+        }
+    }
+
+    @Test
+    void aWarpOnALargerSharedRegionSamplesTheSameChip() {
+        AffineTransform t = new AffineTransform(1.2, 0.1, -0.1, 1.2, 40, 30);
+        Rectangle own = ChipWarp.regionOf(t, 400, 400);
+        Rectangle wider = own.union(new Rectangle(10, 5, 50, 50));
+        ChipWarp a = new ChipWarp(t, 400, 400, 1.0);
+        ChipWarp b = new ChipWarp(t, wider, 1.0);
+        assertEquals(own, a.region);
+        assertEquals(wider, b.region);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.dntme.gateway.cloak.nets;
+
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.Separation;
+import dev.dntme.gateway.cloak.TestPhotos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adopted tfjs graph recognisers on real photos: people/* faces (one per photo, detected and aligned
+ * by {@link FaceLocator}) separate identities at each model's own threshold, and gradients reach the input.
+ */
+class TfjsGraphRecognizerIdentityTest {
+
+    private static final List<String> who = new ArrayList<>();
+    private static final List<float[]> dlibChips = new ArrayList<>();
+    private static final List<float[]> arcChips = new ArrayList<>();
+
+    @BeforeAll
+    static void faces() {
+        Map<String, List<Path>> people = TestPhotos.people(TestPhotos.FACES.resolve("people"));
+        try (FaceLocator locator = new FaceLocator()) {
+            for (Map.Entry<String, List<Path>> person : people.entrySet()) {
+                for (Path photo : person.getValue()) {
+                    BufferedImage image = TestPhotos.read(photo);
+                    List<LocatedFace> faces = locator.locate(image);
+                    assertEquals(1, faces.size(), photo + " is a one-person portrait");
+                    who.add(person.getKey());
+                    dlibChips.add(FaceAligner.extractChip(image, faces.get(0).chipToImage()));
+                    arcChips.add(FaceAligner.extractChip(image, MobileFace.chipToImage(faces.get(0).landmarks())));
+                }
+            }
+        }
+    }
+
+    private static Separation separation(TfjsGraphRecognizer.Spec spec, List<float[]> chips) {
+        try (NDManager manager = NDManager.newBaseManager(); TfjsGraphRecognizer rec = TfjsGraphRecognizer.load(manager, spec)) {
+            List<float[]> e = new ArrayList<>();
+            for (float[] chip : chips) {
+                e.add(rec.describe(chip)[0]);
+            }
+            return Separation.of(who, e);
+        }
+    }
+
+    @Test
+    void faceResOnTheDlibChipSeparatesEveryPairAtItsThreshold() {
+        Separation s = separation(FaceRes.spec(), dlibChips);
+        System.out.println("faceres: " + s);
+        assertTrue(s.samePairs() >= 10 && s.differentPairs() >= 60, s.toString());
+        assertEquals(0.0, s.eer(), s.toString());
+        assertTrue(s.sameMax() < FaceRes.THRESHOLD && FaceRes.THRESHOLD < s.differentMin(), s.toString());
+    }
+
+    @Test
+    void mobileFaceOnTheArcFaceCropSeparatesIdentitiesAtItsThreshold() {
+        Separation s = separation(MobileFace.spec(), arcChips);
+        System.out.println("mobileface: " + s);
+        assertTrue(s.eer() <= 0.02, s.toString());
+        assertTrue(s.sameMax() <= MobileFace.THRESHOLD + 1e-3, s.toString());
+        assertTrue(Math.abs(s.threshold() - MobileFace.THRESHOLD) < 0.01, s.toString());
+    }
+
+    @Test
+    void naiveValueRangeCollapsesMobileFace() {
+        // the previous measurement's warning: fed 0..1 (as Human feeds it) every face maps to about one vector
+        Separation s = separation(MobileFace.spec().withRange(1f / 255, 0), arcChips);
+        assertTrue(s.differentMax() < 0.1, s.toString());
+        assertTrue(s.eer() > 0.1, s.toString());
+    }
+
+    @Test
+    void gradientsReachTheChip() {
+        try (NDManager manager = NDManager.newBaseManager();
+                TfjsGraphRecognizer rec = TfjsGraphRecognizer.load(manager, FaceRes.spec());
+                NDManager pass = manager.newSubManager()) {
+            boolean mode = JniUtils.isGradMode();
+            try {
+                JniUtils.setGradMode(true);
+                NDArray chip = pass.create(dlibChips.get(0), new Shape(1, 3, 150, 150));
+                chip.setRequiresGradient(true);
+                NDArray loss = rec.forward(chip).sum();
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
+                float[] g = chip.getGradient().toFloatArray();
+                double norm = 0;
+                for (float v : g) {
+                    assertTrue(Float.isFinite(v));
+                    norm += v * v;
+                }
+                assertTrue(norm > 0, "zero gradient");
+            } finally {
+                JniUtils.setGradMode(mode);
+            }
+        }
+    }
+
+    @Test
+    void halfPrecisionDecodes() {
+        assertEquals(1.0f, TfjsGraphModel.halfToFloat((short) 0x3C00));
+        assertEquals(-2.0f, TfjsGraphModel.halfToFloat((short) 0xC000));
+        assertEquals(0x1p-24f, TfjsGraphModel.halfToFloat((short) 0x0001));
+        assertEquals(65504f, TfjsGraphModel.halfToFloat((short) 0x7BFF));
+    }
+}
