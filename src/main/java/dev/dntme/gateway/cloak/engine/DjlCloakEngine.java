@@ -9,17 +9,11 @@ import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.CloakedImage;
-import dev.dntme.gateway.cloak.attack.DetectorTerm;
+import dev.dntme.gateway.cloak.attack.AttackBuilder;
+import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.attack.Eot;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceDetector;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
-import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -89,7 +83,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final DistributionSummary stepsPerPhoto;
     private final DistributionSummary roundsPerPhoto;
     private volatile boolean closed;
-    private final java.util.function.Consumer<CloakOptimizer> tuning;
+    private final java.util.function.Consumer<AttackBuilder> tuning;
     private final java.util.function.Supplier<Random> randoms;
 
     @Autowired
@@ -114,7 +108,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
      *               measure optimiser options with no property of their own (e.g. decoy targets)
      */
     DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
-            java.util.function.Consumer<CloakOptimizer> tuning) {
+            java.util.function.Consumer<AttackBuilder> tuning) {
         this(properties, loader, meters, tuning, () -> new Random(new SecureRandom().nextLong()));
     }
 
@@ -123,7 +117,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
      *                SecureRandom so that a cloak cannot be predicted, tests fix it to compare published bytes
      */
     DjlCloakEngine(CloakProperties properties, ModelLoader loader, MeterRegistry meters,
-            java.util.function.Consumer<CloakOptimizer> tuning, java.util.function.Supplier<Random> randoms) {
+            java.util.function.Consumer<AttackBuilder> tuning, java.util.function.Supplier<Random> randoms) {
         this.randoms = randoms;
         this.tuning = tuning;
         this.properties = properties;
@@ -156,40 +150,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     /** Seam for the "models cannot load" path; production loads from the classpath. */
     @FunctionalInterface
     interface ModelLoader {
-        Models load(CloakProperties properties);
+        ModelSet load(CloakProperties properties);
 
-        ModelLoader DEFAULT = p -> {
-            NDManager manager = NDManager.newBaseManager();
-            try {
-                FaceRecognitionNet net = FaceRecognitionNet.load(manager, p.modelLocation());
-                FaceLocator locator = new FaceLocator(p.minDetectionScore().floatValue());
-                TfjsGraphRecognizer extra = p.ensemble()
-                        ? TfjsGraphRecognizer.load(manager, p.transfer().mobileFace() ? MobileFace.spec() : FaceRes.spec()) : null;
-                return new Models(manager, net, locator, extra);
-            } catch (RuntimeException | Error e) {
-                manager.close();
-                throw e;
-            }
-        };
-    }
-
-    /** One worker's model set. */
-    record Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator, TfjsGraphRecognizer extra)
-            implements AutoCloseable {
-
-        Models(NDManager manager, FaceRecognitionNet net, FaceLocator locator) {
-            this(manager, net, locator, null);
-        }
-
-        @Override
-        public void close() {
-            locator.close();
-            if (extra != null) {
-                extra.close();
-            }
-            net.close();
-            manager.close();
-        }
+        ModelLoader DEFAULT = ModelSet::load;
     }
 
     private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder,
@@ -251,7 +214,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     private void work() {
-        Models models;
+        ModelSet models;
         CloakOptimizer optimizer;
         try {
             // one worker at a time: thread settings and first-touch initialisation in the native
@@ -259,36 +222,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             synchronized (DjlCloakEngine.class) {
                 configureThreads(properties.intraOpThreads());
                 models = loader.load(properties);
-                optimizer = new CloakOptimizer(models.net(), models.manager(), FaceAligner::extractChip,
-                        models.locator()::realign, eot(properties.transfer()), properties.transfer().cell());
-                optimizer.withTransfer(properties.transfer().momentum(), properties.transfer().tiSigma());
-                // re-split the cores at every step, not only when a photo starts: a photo that began alone on every
-                // core must give half back as soon as a second one starts (oversubscribed OpenMP threads stall)
-                optimizer.withBeforeStep(this::splitCores);
-                // what the early check (CloakProperties.Level.checkMargin) is calibrated from: the steps' free
-                // estimate against the distance the published bytes measured
-                optimizer.withCheckObserver((round, steps, estimated, published) -> {
-                    if (log.isDebugEnabled()) {
-                        log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
-                                java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
-                    }
-                });
-                optimizer.withFaceSsimTarget(properties.targetFaceSsim());
-                optimizer.withPerceptualBudget(properties.transfer().adaptiveMaxEps(), properties.transfer().adaptiveMinSsim(),
-                        properties.transfer().adaptiveOutsideBox())
-                        .withDlibFeatureLoss(properties.transfer().dlibFeatureStage(), properties.transfer().dlibFeatureWeight());
-                if (models.extra() != null) {
-                    optimizer.withEnsemble(models.extra(), properties.matchThreshold(), properties.ensembleTargetDistance());
-                    optimizer.withExtraOwnCrop(properties.transfer().mobileFace()).withExtraWeight(properties.transfer().extraWeight());
-                    if (properties.ensembleFeatureWeight() > 0) {
-                        optimizer.withFeatureLoss(FaceRes.FEATURE_NODE, properties.ensembleFeatureWeight());
-                    }
-                }
-                if (properties.transfer().detectorWeight() > 0) {
-                    // the worker's own SSD copy, freed with its model manager
-                    optimizer.withDetector(new DetectorTerm(new FaceDetector(models.manager())), properties.transfer().detectorWeight());
-                }
-                tuning.accept(optimizer);
+                AttackBuilder attack = Attacks.builder(properties, models, this::splitCores);
+                tuning.accept(attack);
+                optimizer = attack.build();
                 warmUp(models, optimizer);
             }
         } catch (Throwable e) {
@@ -366,16 +302,15 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     /** Perturbation grid cell, in chip pixels. */
     static final double CELL = 1.0;
 
-    private CloakedImage process(Models models, CloakOptimizer optimizer, Job job, Random random) {
+    private CloakedImage process(ModelSet models, CloakOptimizer optimizer, Job job, Random random) {
         BufferedImage image = job.image();
         List<LocatedFace> faces = models.locator().locate(image);
         if (faces.isEmpty()) {
             return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(modelVersion(), job.strength().name(), List.of()));
         }
-        List<CloakOptimizer.Target> targets = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
         for (LocatedFace face : faces) {
-            targets.add(new CloakOptimizer.Target(face.chipToImage(), face.box().getBounds(),
-                    properties.ensemble() && properties.transfer().mobileFace() ? MobileFace.chipToImage(face.landmarks()) : null));
+            targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
         }
         CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
         stepsPerPhoto.record(result.steps());
@@ -389,7 +324,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */
-    private static void warmUp(Models models, CloakOptimizer optimizer) {
+    private static void warmUp(ModelSet models, CloakOptimizer optimizer) {
         BufferedImage noise = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
         Random r = new Random(7);
         for (int y = 0; y < 200; y++) {
@@ -400,7 +335,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         models.locator().locate(noise);
         CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0, 0.0);
         AffineTransform identity = AffineTransform.getTranslateInstance(25, 25);
-        optimizer.cloak(noise, List.of(new CloakOptimizer.Target(identity, new Rectangle(25, 25, 150, 150))), warm,
+        optimizer.cloak(noise, List.of(new Target(identity, new Rectangle(25, 25, 150, 150))), warm,
                 DjlCloakEngine::png, r);
     }
 

@@ -85,6 +85,11 @@ public final class FaceLocator implements AutoCloseable {
         return out;
     }
 
+    /** The landmarks of {@link #realign}: re-fitted in the given boxes, null where none could be fitted. */
+    public List<float[]> realignLandmarks(BufferedImage image, List<Rectangle2D> boxes) {
+        return landmarkNet.landmarks(image, boxes);
+    }
+
     @Override
     public void close() {
         manager.close();

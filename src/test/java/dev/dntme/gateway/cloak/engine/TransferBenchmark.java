@@ -72,7 +72,7 @@ class TransferBenchmark {
         float[][] decoys = decoyWeight > 0 ? decoyPool(properties) : null;
         DjlCloakEngine engine = decoyWeight > 0
                 ? new DjlCloakEngine(properties, DjlCloakEngine.ModelLoader.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                        o -> o.withDecoys(decoys, decoyWeight))
+                        a -> a.decoys(decoys, decoyWeight))
                 : new DjlCloakEngine(properties);
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());

@@ -2,7 +2,11 @@ package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.cloak.attack.CloakBudget;
 import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.attack.AttackBuilder;
+import dev.dntme.gateway.cloak.attack.AttackOptions;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.attack.Target;
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.attack.Eot;
@@ -99,8 +103,9 @@ class UniversalCloakBenchmark {
             faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
             mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
             locator = new FaceLocator();
-            CloakOptimizer optimizer = new CloakOptimizer(dlib, manager, FaceAligner::extractChip, locator::realign, eot,
-                    transfer.cell()).withTransfer(transfer.momentum(), transfer.tiSigma());
+            AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, locator::realignLandmarks, eot,
+                    new AttackOptions(transfer.cell(), transfer.momentum(), transfer.tiSigma(), 0, 0, 0.95, false, null, null, null))
+                    .member(Recognizers.dlib(dlib, 0.6), 1.0, 0.0);
 
             List<Photo> photos = new ArrayList<>();
             for (Map.Entry<String, List<Path>> person : TestPhotos.people(root).entrySet()) {
@@ -121,7 +126,7 @@ class UniversalCloakBenchmark {
             double mobileThreshold = Separation.of(who, photos.stream().map(Photo::mobileface).toList()).threshold();
 
             // the first optimiser call pays for allocation and kernel selection: not part of any figure
-            optimizer.cloak(photos.get(0).image(), List.of(target(photos.get(0))), medium, TestPhotos::jpeg90, new Random(seed));
+            attack.build().cloak(photos.get(0).image(), List.of(target(photos.get(0))), medium, TestPhotos::jpeg90, new Random(seed));
 
             Map<String, List<Outcome>> variants = new LinkedHashMap<>();
             variants.put("universal alone (no per-photo PGD)", new ArrayList<>());
@@ -186,7 +191,8 @@ class UniversalCloakBenchmark {
                     CloakBudget budget = new CloakBudget(eps, s, medium.retrySteps(), medium.rounds(), medium.eotSamples(),
                             medium.targetDistance(), medium.failDistance(), medium.minFaceSsim());
                     for (boolean warm : new boolean[] {false, true}) {
-                        optimizer.withInitialGrid(warm ? (f, w, t) -> UniversalPerturbation.toGrid(u.delta(), w, t) : null);
+                        CloakOptimizer optimizer = attack.options(attack.options()
+                                .withInitialGrid(warm ? (f, w, t) -> UniversalPerturbation.toGrid(u.delta(), w, t) : null)).build();
                         String name = warm ? "PGD from universal, " + s + " steps"
                                 : "PGD from noise, " + s + " steps" + (s == medium.steps() ? " (today's MEDIUM)" : "");
                         long c0 = System.nanoTime();
@@ -201,7 +207,6 @@ class UniversalCloakBenchmark {
                         }
                     }
                 }
-                optimizer.withInitialGrid(null);
             }
             double loadEnd = load();
 
@@ -256,8 +261,8 @@ class UniversalCloakBenchmark {
         }
     }
 
-    private static CloakOptimizer.Target target(Photo p) {
-        return new CloakOptimizer.Target(p.face().chipToImage(), p.face().box().getBounds());
+    private static Target target(Photo p) {
+        return new Target(p.face().chipToImage(), p.face().box().getBounds());
     }
 
     /** dlib, FaceRes (dlib chip) and MobileFace (its own crop) descriptors of one located face. */

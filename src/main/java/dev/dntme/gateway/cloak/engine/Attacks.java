@@ -1,0 +1,64 @@
+package dev.dntme.gateway.cloak.engine;
+
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.attack.AttackBuilder;
+import dev.dntme.gateway.cloak.attack.AttackOptions;
+import dev.dntme.gateway.cloak.attack.Eot;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.nets.FaceRes;
+import dev.dntme.gateway.cloak.recognition.Recognizer;
+import dev.dntme.gateway.cloak.recognition.Recognizers;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The cloak's settings turned into an optimiser for one worker. */
+final class Attacks {
+
+    private static final Logger log = LoggerFactory.getLogger(Attacks.class);
+
+    private Attacks() {}
+
+    /** The recognisers in the loss, the one that decides failing closed first. */
+    static List<String> recognizerNames(CloakProperties p) {
+        if (!p.ensemble()) {
+            return List.of(Recognizers.DLIB);
+        }
+        return List.of(Recognizers.DLIB, p.transfer().mobileFace() ? Recognizers.MOBILEFACE : Recognizers.FACERES);
+    }
+
+    /**
+     * @param beforeStep runs before every step: the engine re-splits the cores there, so that a photo that began
+     *                   alone on every core gives half back as soon as a second one starts
+     */
+    static AttackBuilder builder(CloakProperties p, ModelSet models, Runnable beforeStep) {
+        CloakProperties.Transfer t = p.transfer();
+        AttackOptions options = new AttackOptions(t.cell(), t.momentum(), t.tiSigma(), p.targetFaceSsim(), t.adaptiveMaxEps(),
+                t.adaptiveMinSsim(), t.adaptiveOutsideBox(), beforeStep,
+                // what the early check (CloakProperties.Level.checkMargin) is calibrated from
+                (round, steps, estimated, published) -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
+                                java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
+                    }
+                }, null);
+        AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.locator()::realignLandmarks,
+                new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
+        List<Recognizer> recognizers = models.recognizers();
+        Recognizer dlib = recognizers.get(0);
+        attack.member(dlib, 1.0, 0.0); // the first member's target is the strength's
+        for (Recognizer r : recognizers.subList(1, recognizers.size())) {
+            attack.member(r, t.extraWeight(), p.ensembleTargetDistance());
+        }
+        if (recognizers.size() > 1 && recognizers.get(1).name().equals(Recognizers.FACERES)) {
+            attack.feature(recognizers.get(1), FaceRes.FEATURE_NODE, p.ensembleFeatureWeight());
+        }
+        attack.feature(dlib, t.dlibFeatureStage(), t.dlibFeatureWeight());
+        // the worker's own SSD copy, freed with its model manager
+        if (t.detectorWeight() > 0) {
+            attack.detector(new FaceDetector(models.manager()), t.detectorWeight());
+        }
+        return attack;
+    }
+}
