@@ -1,8 +1,6 @@
 package dev.dntme.gateway.cloak;
 
-import dev.dntme.gateway.cloak.attack.CloakBudget;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

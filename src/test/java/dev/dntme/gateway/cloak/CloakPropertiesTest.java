@@ -1,9 +1,8 @@
 package dev.dntme.gateway.cloak;
 
-import dev.dntme.gateway.cloak.attack.CloakBudget;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dntme.gateway.cloak.CloakBudget;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

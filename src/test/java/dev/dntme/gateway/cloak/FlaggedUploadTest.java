@@ -1,14 +1,13 @@
 package dev.dntme.gateway.cloak;
 
-import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;

@@ -3,7 +3,6 @@ package dev.dntme.gateway.cloak;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

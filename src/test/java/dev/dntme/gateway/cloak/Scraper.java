@@ -1,11 +1,10 @@
 package dev.dntme.gateway.cloak;
 
+import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-
-import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

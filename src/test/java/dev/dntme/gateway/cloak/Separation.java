@@ -1,7 +1,6 @@
 package dev.dntme.gateway.cloak;
 
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak.attack;
 
+import dev.dntme.gateway.cloak.CloakBudget;
 import java.util.Arrays;
 
 /** Per-face caps on the perturbation grid: where they start, and how they shrink when a face's SSIM is over budget. */

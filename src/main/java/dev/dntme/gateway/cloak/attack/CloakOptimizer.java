@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakBudget;
 import dev.dntme.gateway.cloak.CloakEngine;
 import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.recognition.Crop;

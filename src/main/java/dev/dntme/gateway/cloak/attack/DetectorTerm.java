@@ -1,10 +1,9 @@
 package dev.dntme.gateway.cloak.attack;
 
-import dev.dntme.gateway.cloak.face.FaceDetector;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.face.FaceDetector;
 import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;

@@ -1,10 +1,9 @@
 package dev.dntme.gateway.cloak.attack;
 
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import java.util.Random;
 
 /**

@@ -1,7 +1,6 @@
 package dev.dntme.gateway.cloak.attack;
 
 import dev.dntme.gateway.cloak.nets.NnOps;
-
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 

@@ -1,29 +1,25 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.CloakBudget;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakBudget;
 import dev.dntme.gateway.cloak.CloakBusyException;
 import dev.dntme.gateway.cloak.CloakEngine;
 import dev.dntme.gateway.cloak.CloakFailedException;
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.CloakedImage;
-import dev.dntme.gateway.cloak.attack.AttackBuilder;
-import dev.dntme.gateway.cloak.attack.Target;
-import dev.dntme.gateway.cloak.attack.Eot;
-import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
-
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.attack.AttackBuilder;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.attack.Target;
+import dev.dntme.gateway.cloak.face.LocatedFace;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
@@ -31,6 +27,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -289,18 +286,6 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(intraOp);
     }
-
-    /** Zoom, shift and blur ranges of the transformations the cloak must survive (see docs/cloak.md). */
-    static Eot defaultEot() {
-        return new Eot(0.06, 2, 1.0);
-    }
-
-    static Eot eot(CloakProperties.Transfer t) {
-        return new Eot(t.eotZoom(), t.eotShift(), t.eotBlur());
-    }
-
-    /** Perturbation grid cell, in chip pixels. */
-    static final double CELL = 1.0;
 
     private CloakedImage process(ModelSet models, CloakOptimizer optimizer, Job job, Random random) {
         BufferedImage image = job.image();

@@ -1,7 +1,6 @@
 package dev.dntme.gateway.cloak.face;
 
 import dev.dntme.gateway.cloak.nets.NnOps;
-
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;

@@ -1,13 +1,12 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.nets.NnOps;
-import dev.dntme.gateway.cloak.nets.TfjsWeights;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.nets.NnOps;
+import dev.dntme.gateway.cloak.nets.TfjsWeights;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.dntme.gateway.cloak.nets;
 
-import dev.dntme.gateway.cloak.face.FaceAligner;
-
 import java.awt.geom.AffineTransform;
 
 /**
@@ -44,7 +42,7 @@ public final class MobileFace {
      * Least-squares similarity mapping a 150x150 chip that holds the ArcFace 112 crop (chip pixel
      * {@code u} = crop position {@code (u + 0.5) * 112/150 - 0.5}) onto the image, fitted to the 68
      * landmarks (eye centres = mean of points 36-41 and 42-47, nose tip 30, mouth corners 48 and 54).
-     * Use with {@link FaceAligner#extractChip}.
+     * Use with the face package's {@code FaceAligner.extractChip}.
      */
     public static AffineTransform chipToImage(float[] landmarks68) {
         double[][] img = {

@@ -1,7 +1,5 @@
 package dev.dntme.gateway.cloak.nets;
 
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -13,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
  * range, and the embedding is L2-normalised. Distances are Euclidean between unit vectors
  * ({@code sqrt(2 - 2 cos)}, 0..2); each model has its own match threshold.
  *
- * <p>Because the input is the dlib chip, a cloak optimised through {@link CloakOptimizer}'s chip warp
+ * <p>Because the input is the dlib chip, a cloak optimised through the cloak optimiser's chip warp
  * reaches this model through the same differentiable path.
  */
 public final class TfjsGraphRecognizer implements AutoCloseable {

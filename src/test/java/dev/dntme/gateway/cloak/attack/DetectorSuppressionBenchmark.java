@@ -1,15 +1,14 @@
 package dev.dntme.gateway.cloak.attack;
 
-import dev.dntme.gateway.cloak.face.FaceDetector;
-import dev.dntme.gateway.cloak.nets.NnOps;
-import dev.dntme.gateway.cloak.TestPhotos;
-import dev.dntme.gateway.cloak.face.TinyFaceDetector;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.face.TinyFaceDetector;
+import dev.dntme.gateway.cloak.nets.NnOps;
 import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;

@@ -1,10 +1,5 @@
 package dev.dntme.gateway.cloak.attack;
 
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.face.FaceDetector;
-import dev.dntme.gateway.cloak.SharedModels;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -12,6 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.SharedModels;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.face.FaceDetector;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.List;

@@ -1,23 +1,21 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.CloakBudget;
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.CloakStrength;
-import dev.dntme.gateway.cloak.CloakedImage;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.ProtectionReceipt;
-import dev.dntme.gateway.cloak.attack.Ssim;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakedImage;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.attack.Ssim;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;

@@ -1,13 +1,12 @@
 package dev.dntme.gateway.cloak.engine;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.TestPhotos;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 

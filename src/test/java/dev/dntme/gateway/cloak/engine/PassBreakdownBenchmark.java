@@ -1,9 +1,5 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.BenchmarkStats;
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +8,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.BenchmarkStats;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;

@@ -1,17 +1,5 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.nets.MobileFace;
-import dev.dntme.gateway.cloak.SharedModels;
-import dev.dntme.gateway.cloak.TestPhotos;
-import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +10,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.SharedModels;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.FaceRes;
+import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;

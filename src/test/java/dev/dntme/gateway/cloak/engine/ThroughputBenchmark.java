@@ -1,13 +1,11 @@
 package dev.dntme.gateway.cloak.engine;
 
+import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.TestPhotos;
-
-import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,28 +1,26 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.CloakedImage;
-import dev.dntme.gateway.cloak.attack.DetectorTerm;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceDetector;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.face.LandmarkNet;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.nets.MobileFace;
-import dev.dntme.gateway.cloak.PortraitRun;
-import dev.dntme.gateway.cloak.Separation;
-import dev.dntme.gateway.cloak.attack.Ssim;
-import dev.dntme.gateway.cloak.TestPhotos;
-import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
-import dev.dntme.gateway.cloak.face.TinyFaceDetector;
-
 import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakedImage;
+import dev.dntme.gateway.cloak.PortraitRun;
+import dev.dntme.gateway.cloak.Separation;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.DetectorTerm;
+import dev.dntme.gateway.cloak.attack.Ssim;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LandmarkNet;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.face.TinyFaceDetector;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.FaceRes;
+import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,10 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.ChipWarp;
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-import dev.dntme.gateway.cloak.CloakProperties;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.attack.ChipWarp;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
 import org.junit.jupiter.api.Test;

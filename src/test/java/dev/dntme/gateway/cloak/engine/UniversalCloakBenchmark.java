@@ -1,32 +1,30 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.CloakBudget;
-import dev.dntme.gateway.cloak.CloakFailedException;
-import dev.dntme.gateway.cloak.attack.AttackBuilder;
-import dev.dntme.gateway.cloak.attack.AttackOptions;
-import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-import dev.dntme.gateway.cloak.attack.Target;
-import dev.dntme.gateway.cloak.recognition.Recognizers;
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.CloakStrength;
-import dev.dntme.gateway.cloak.attack.Eot;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.nets.MobileFace;
-import dev.dntme.gateway.cloak.Separation;
-import dev.dntme.gateway.cloak.attack.Ssim;
-import dev.dntme.gateway.cloak.TestPhotos;
-import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
-
 import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakBudget;
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.Separation;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.AttackBuilder;
+import dev.dntme.gateway.cloak.attack.AttackOptions;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.attack.Eot;
+import dev.dntme.gateway.cloak.attack.Ssim;
+import dev.dntme.gateway.cloak.attack.Target;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.FaceRes;
+import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -95,7 +93,7 @@ class UniversalCloakBenchmark {
         CloakBudget medium = properties.budget(CloakStrength.MEDIUM);
         float eps = medium.epsilon();
         CloakProperties.Transfer transfer = properties.transfer();
-        Eot eot = DjlCloakEngine.eot(transfer);
+        Eot eot = new Eot(transfer.eotZoom(), transfer.eotShift(), transfer.eotBlur());
 
         try (NDManager manager = NDManager.newBaseManager()) {
             JniUtils.setNumThreads(1);

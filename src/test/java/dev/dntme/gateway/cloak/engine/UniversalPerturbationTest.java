@@ -1,15 +1,14 @@
 package dev.dntme.gateway.cloak.engine;
 
-import dev.dntme.gateway.cloak.attack.ChipWarp;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.ChipWarp;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
@@ -77,7 +76,7 @@ class UniversalPerturbationTest {
         BufferedImage photo = TestPhotos.read("people/obama/obama-1.jpg");
         AffineTransform t = alignment(photo);
         float[] delta = smoothDelta();
-        ChipWarp warp = new ChipWarp(t, photo.getWidth(), photo.getHeight(), DjlCloakEngine.CELL);
+        ChipWarp warp = new ChipWarp(t, photo.getWidth(), photo.getHeight(), 1.0);
 
         float[] grid = UniversalPerturbation.toGrid(delta, warp, t);
 

@@ -1,11 +1,10 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.SharedModels;
-
 import static dev.dntme.gateway.cloak.face.FaceDetectorTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.dntme.gateway.cloak.SharedModels;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.NoninvertibleTransformException;
 import java.awt.geom.Point2D;

@@ -1,15 +1,14 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.nets.NnOps;
-import dev.dntme.gateway.cloak.SharedModels;
-import dev.dntme.gateway.cloak.nets.TfjsWeights;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.SharedModels;
+import dev.dntme.gateway.cloak.nets.NnOps;
+import dev.dntme.gateway.cloak.nets.TfjsWeights;
 import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;

@@ -1,13 +1,12 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.SharedModels;
-
 import static dev.dntme.gateway.cloak.face.FaceDetectorTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.SharedModels;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;

@@ -1,11 +1,10 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.SharedModels;
-
 import static dev.dntme.gateway.cloak.face.FaceDetectorTest.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.dntme.gateway.cloak.SharedModels;
 import java.awt.Graphics2D;
 import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;

@@ -1,11 +1,10 @@
 package dev.dntme.gateway.cloak.face;
 
-import dev.dntme.gateway.cloak.SharedModels;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.SharedModels;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.Comparator;

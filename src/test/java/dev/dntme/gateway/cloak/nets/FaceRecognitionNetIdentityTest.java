@@ -1,14 +1,13 @@
 package dev.dntme.gateway.cloak.nets;
 
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

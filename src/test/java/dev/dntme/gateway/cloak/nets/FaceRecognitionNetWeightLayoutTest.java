@@ -1,10 +1,5 @@
 package dev.dntme.gateway.cloak.nets;
 
-import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.SharedModels;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -12,6 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.SharedModels;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.face.FaceAligner;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;

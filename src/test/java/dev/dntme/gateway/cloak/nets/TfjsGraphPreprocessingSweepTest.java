@@ -1,12 +1,11 @@
 package dev.dntme.gateway.cloak.nets;
 
+import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.Separation;
+import dev.dntme.gateway.cloak.TestPhotos;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.Separation;
-import dev.dntme.gateway.cloak.TestPhotos;
-
-import ai.djl.ndarray.NDManager;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;

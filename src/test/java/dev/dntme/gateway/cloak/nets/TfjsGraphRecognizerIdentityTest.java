@@ -1,11 +1,5 @@
 package dev.dntme.gateway.cloak.nets;
 
-import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.face.FaceLocator;
-import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.Separation;
-import dev.dntme.gateway.cloak.TestPhotos;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.Separation;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

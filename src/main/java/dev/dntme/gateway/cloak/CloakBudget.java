@@ -1,4 +1,4 @@
-package dev.dntme.gateway.cloak.attack;
+package dev.dntme.gateway.cloak;
 
 /**
  * How hard the optimiser may push one photo.
