@@ -264,43 +264,48 @@ public final class CloakOptimizer {
         }
     }
 
-    /** Composes, encodes and decodes the photo, and measures every member's distance per face on those bytes. */
+    /**
+     * Composes, encodes and decodes the photo, and measures every member's distance per face on those bytes: the
+     * closest of the face's own alignment and every alignment the realigner finds on the published pixels.
+     */
     private Check publishCheck(Photo photo) {
         byte[] encoded = photo.encoder().encode(photo.compose());
         BufferedImage decoded = Composer.decode(encoded);
         List<Target> targets = photo.targets();
         int n = targets.size();
-        List<float[]> refit = null;
-        if (realigner != null) {
-            List<Rectangle2D> boxes = new ArrayList<>(photo.boxes());
-            refit = realigner.realign(decoded, boxes);
-        }
+        List<List<float[]>> refit = realigner == null ? null : realigner.realign(decoded, new ArrayList<>(photo.boxes()));
         Map<Crop, float[][]> real = new LinkedHashMap<>();
-        Map<Crop, float[][]> rescan = new LinkedHashMap<>();
+        Map<Crop, float[][]> chips = new LinkedHashMap<>(); // per crop: the n own-alignment chips, then every re-fitted one
+        List<Integer> owner = new ArrayList<>(); // face of each re-fitted chip, in order
         for (Crop c : crops) {
-            float[][] r = new float[n][];
-            float[][] again = refit == null ? null : new float[n][];
+            List<float[]> all = new ArrayList<>();
             for (int f = 0; f < n; f++) {
-                AffineTransform t = targets.get(f).chipToImage(c);
-                r[f] = extractor.extract(decoded, t);
-                if (again != null) {
-                    again[f] = extractor.extract(decoded, refit.get(f) != null ? c.chipToImage(refit.get(f)) : t);
+                all.add(extractor.extract(decoded, targets.get(f).chipToImage(c)));
+            }
+            for (int f = 0; refit != null && f < n; f++) {
+                for (float[] points : refit.get(f)) {
+                    all.add(extractor.extract(decoded, c.chipToImage(points)));
+                    if (c == crops.get(0)) {
+                        owner.add(f);
+                    }
                 }
             }
-            real.put(c, r);
-            rescan.put(c, again);
+            float[][] flat = all.toArray(new float[0][]);
+            real.put(c, Arrays.copyOfRange(flat, 0, n));
+            chips.put(c, flat);
         }
         double[][] distances = new double[members.size()][n];
         for (int m = 0; m < members.size(); m++) {
             Member member = members.get(m);
-            Crop c = member.recognizer().crop();
-            float[][] again = rescan.get(c);
-            // one pass for both alignments: a pass at batch 2n costs little more than at batch n (PassCostBenchmark)
-            float[][] desc = member.recognizer().describe(again == null ? real.get(c) : concat(real.get(c), again));
+            // one pass for every alignment: a pass at batch 2n costs little more than at batch n (PassCostBenchmark)
+            float[][] desc = member.recognizer().describe(chips.get(member.recognizer().crop()));
             float[][] clean = photo.clean(member);
             for (int f = 0; f < n; f++) {
-                double d = member.recognizer().distance(desc[f], clean[f]);
-                distances[m][f] = again == null ? d : Math.min(d, member.recognizer().distance(desc[n + f], clean[f]));
+                distances[m][f] = member.recognizer().distance(desc[f], clean[f]);
+            }
+            for (int i = 0; i < owner.size(); i++) {
+                int f = owner.get(i);
+                distances[m][f] = Math.min(distances[m][f], member.recognizer().distance(desc[n + i], clean[f]));
             }
         }
         return new Check(encoded, decoded, distances, real);
@@ -358,12 +363,6 @@ public final class CloakOptimizer {
             estimates[faces.get(i)] = first.recognizer().distance(Arrays.copyOfRange(e, i * samples * d, i * samples * d + d),
                     clean[faces.get(i)]);
         }
-    }
-
-    private static float[][] concat(float[][] a, float[][] b) {
-        float[][] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     /** Decodes published bytes (the receipt's checks and tests read them back the same way). */

@@ -5,10 +5,11 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * Re-fits each face's 68 landmarks on the published pixels, as a scraper's pipeline would (its landmarks
- * see the cloaked face, not the original one); an entry is null where none could be fitted.
+ * How a scraper's pipeline could align each face of the published pixels: per face box, the 68-landmark sets
+ * fitted on the published photo (its landmarks see the cloaked face, not the original one; its detectors may
+ * frame it differently). The publish check measures every one of them besides the face's own alignment.
  */
 @FunctionalInterface
 public interface Realigner {
-    List<float[]> realign(BufferedImage published, List<Rectangle2D> boxes);
+    List<List<float[]>> realign(BufferedImage published, List<Rectangle2D> boxes);
 }

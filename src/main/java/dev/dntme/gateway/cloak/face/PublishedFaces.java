@@ -1,0 +1,97 @@
+package dev.dntme.gateway.cloak.face;
+
+import ai.djl.ndarray.NDManager;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How scrapers could find the faces of a published photo: the landmarks re-fitted in the face's own box, and
+ * in the box of every detection that overlaps it from the service's SSD and from a second, independent detector
+ * (face-api's Tiny YOLO), each re-detected on the published pixels. The cloak's publish check measures a face at
+ * every one of these alignments and counts the closest: a face is done only when it is past the bar however it is
+ * found.
+ *
+ * <p>Thread-safety as {@link FaceLocator}: one instance per worker is the simple choice.
+ */
+public final class PublishedFaces implements AutoCloseable {
+
+    /** A re-detection belongs to a face when their boxes overlap this much (intersection over union). */
+    static final double SAME_FACE_IOU = 0.3;
+
+    private final NDManager manager;
+    private final FaceDetector ssd;
+    private final TinyFaceDetector tiny;
+    private final LandmarkNet landmarks;
+    private final boolean redetect;
+
+    /** @param redetect false: only re-fit the landmarks in the faces' own boxes (no detector runs) */
+    public PublishedFaces(boolean redetect) {
+        this.manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+        try {
+            this.landmarks = new LandmarkNet(manager);
+            this.ssd = redetect ? new FaceDetector(manager) : null;
+            this.tiny = redetect ? new TinyFaceDetector(manager) : null;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        this.redetect = redetect;
+    }
+
+    /** Per face box, the 68-landmark sets a scraper could fit on {@code published} (never null; may be empty). */
+    public List<List<float[]>> alignments(BufferedImage published, List<Rectangle2D> boxes) {
+        List<List<float[]>> out = new ArrayList<>();
+        List<float[]> own = landmarks.landmarks(published, boxes);
+        for (float[] points : own) {
+            List<float[]> sets = new ArrayList<>();
+            if (points != null) {
+                sets.add(points);
+            }
+            out.add(sets);
+        }
+        if (redetect) {
+            List<Rectangle2D> found = new ArrayList<>();
+            List<Integer> owner = new ArrayList<>();
+            for (List<FaceDetector.Detection> detections : List.of(ssd.detect(published), tiny.detect(published))) {
+                for (FaceDetector.Detection d : detections) {
+                    int best = -1;
+                    double bestIou = SAME_FACE_IOU;
+                    for (int f = 0; f < boxes.size(); f++) {
+                        double iou = iou(d.box(), boxes.get(f));
+                        if (iou >= bestIou) {
+                            best = f;
+                            bestIou = iou;
+                        }
+                    }
+                    if (best >= 0) {
+                        found.add(d.box());
+                        owner.add(best);
+                    }
+                }
+            }
+            List<float[]> fitted = found.isEmpty() ? List.of() : landmarks.landmarks(published, found);
+            for (int i = 0; i < fitted.size(); i++) {
+                if (fitted.get(i) != null) {
+                    out.get(owner.get(i)).add(fitted.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    static double iou(Rectangle2D a, Rectangle2D b) {
+        Rectangle2D i = a.createIntersection(b);
+        if (i.isEmpty()) {
+            return 0;
+        }
+        double inter = i.getWidth() * i.getHeight();
+        return inter / (a.getWidth() * a.getHeight() + b.getWidth() * b.getHeight() - inter);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
