@@ -50,6 +50,31 @@ class OnnxGraphReferenceTest {
         assertTrue(worstFace < MAX_ERROR_RELATIVE_TO_LARGEST_COMPONENT, "faces: " + worstFace);
     }
 
+    /** EdgeFace's graphs take any batch size (the others declare batch 1 to ONNX Runtime): a batch of two faces matches too. */
+    @ParameterizedTest
+    @ValueSource(strings = {"edgeface-xs", "edgeface-xxs"})
+    void aBatchOfTwoFacesMatchesOnnxRuntime(String name) {
+        SurrogateModel spec = SurrogateModel.named(name);
+        float[] a = TestFaces.crops(spec).get(0), b = TestFaces.crops(spec).get(7);
+        float[] both = new float[2 * a.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, a.length);
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+                OnnxGraph graph = OnnxGraph.load(manager, spec.file(), spec.sha256());
+                OrtReference ort = new OrtReference(TestModels.path(spec).toString())) {
+            var input = spec.toInput(manager.create(both, new Shape(2, 3, spec.height(), spec.width())));
+            float[] ours = graph.forward(input).toFloatArray();
+            float[] ref = ort.run(input.toFloatArray(), 2, 3, spec.height(), spec.width());
+            double err = 0, scale = 0;
+            for (int i = 0; i < ref.length; i++) {
+                err = Math.max(err, Math.abs(ours[i] - ref[i]));
+                scale = Math.max(scale, Math.abs(ref[i]));
+            }
+            System.out.printf("%s batch 2: max |interpreter - onnxruntime| / max |embedding| %.2e%n", name, err / scale);
+            assertTrue(err / scale < MAX_ERROR_RELATIVE_TO_LARGEST_COMPONENT, "batch of two: " + err / scale);
+        }
+    }
+
     /** One RGB 0..255 crop through both runtimes (scaled and channel-ordered per the spec). */
     private static double relativeError(SurrogateModel spec, OnnxGraph graph, OrtReference ort, NDManager manager, float[] rgb) {
         try (NDManager pass = manager.newSubManager()) {
