@@ -1,0 +1,77 @@
+package dev.dntme.gateway.cloak.nets.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
+import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Milliseconds per pass of each adopted graph (forward only, and forward + backward to the input pixels), batch 1
+ * and 2, 1 and 2 intra-op threads: median of {@value #PASSES} passes after {@value #WARM_UP} warm-up passes.
+ * Prints; asserts nothing. Run: {@code mvn -B -o -q test -Pbenchmark -Dtest=OnnxGraphBenchmark}.
+ */
+@Tag("benchmark")
+class OnnxGraphBenchmark {
+
+    static final int WARM_UP = 5;
+    static final int PASSES = 20;
+
+    @Test
+    void passTimes() {
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before JniUtils is called
+        int threads = JniUtils.getNumThreads();
+        System.out.println("| model | threads | batch | forward ms | forward+backward ms |");
+        System.out.println("|---|---|---|---|---|");
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+            for (SurrogateModel spec : SurrogateModel.builtIn().values()) {
+                try (OnnxGraph graph = spec.load(manager)) {
+                    for (int t : new int[] {1, 2}) {
+                        JniUtils.setNumThreads(t);
+                        for (int batch : new int[] {1, 2}) {
+                            double fwd = median(graph, spec, manager, batch, false);
+                            double both = median(graph, spec, manager, batch, true);
+                            System.out.printf("| %s | %d | %d | %.1f | %.1f |%n", spec.name(), t, batch, fwd, both);
+                        }
+                    }
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    private static double median(OnnxGraph graph, SurrogateModel spec, NDManager manager, int batch, boolean backward) {
+        double[] ms = new double[PASSES];
+        boolean mode = JniUtils.isGradMode();
+        try {
+            JniUtils.setGradMode(backward);
+            for (int i = -WARM_UP; i < PASSES; i++) {
+                try (NDManager pass = manager.newSubManager()) {
+                    NDArray pixels = pass.randomUniform(0f, 255f, new Shape(batch, 3, spec.height(), spec.width()));
+                    pixels.setRequiresGradient(backward);
+                    long t0 = System.nanoTime();
+                    NDArray emb = graph.forward(spec.toInput(pixels));
+                    if (backward) {
+                        NDArray loss = emb.square().sum();
+                        JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
+                        pixels.getGradient().toFloatArray();
+                    } else {
+                        emb.toFloatArray();
+                    }
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(mode);
+        }
+        Arrays.sort(ms);
+        return ms[PASSES / 2];
+    }
+}
