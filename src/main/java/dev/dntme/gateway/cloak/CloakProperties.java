@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak;
 
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -9,6 +10,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -60,7 +63,11 @@ public record CloakProperties(
         Boolean ensemble,
         @DecimalMin("0.1") @DecimalMax("2.0") Double ensembleTargetDistance,
         @DecimalMin("0.0") @DecimalMax("100.0") Double ensembleFeatureWeight,
-        @Valid Transfer transfer) {
+        @Valid Transfer transfer,
+        List<String> recognizers,
+        Map<String, Double> recognizerWeights,
+        @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
+        Boolean redetectOnPublish) {
 
     /**
      * Options measured for transfer to recognisers the cloak is not optimised on (docs/benchmarks.md,
@@ -231,38 +238,63 @@ public record CloakProperties(
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
         transfer = transfer != null ? transfer : Transfer.defaults();
+        recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : null;
+        if (recognizers != null) {
+            if (!recognizers.get(0).equals(Recognizers.DLIB)) {
+                throw new IllegalArgumentException("dntme.cloak.recognizers must start with " + Recognizers.DLIB
+                        + ": the fail-closed bar (match-threshold + fail-margin) is a dlib distance");
+            }
+            if (new java.util.HashSet<>(recognizers).size() != recognizers.size()) {
+                throw new IllegalArgumentException("dntme.cloak.recognizers names a recogniser twice: " + recognizers);
+            }
+            for (String name : recognizers) {
+                if (!Recognizers.names().contains(name)) {
+                    throw new IllegalArgumentException("dntme.cloak.recognizers: unknown recogniser " + name
+                            + "; known: " + new java.util.TreeSet<>(Recognizers.names()));
+                }
+            }
+        }
+        recognizerWeights = recognizerWeights != null ? Map.copyOf(recognizerWeights) : Map.of();
+        recognizerWeights.forEach((name, w) -> {
+            if (!Recognizers.names().contains(name) || !(w >= 0 && w <= 100)) {
+                throw new IllegalArgumentException("dntme.cloak.recognizer-weights." + name + "=" + w
+                        + ": must name a known recogniser and be in 0..100");
+            }
+        });
+        memberTargetRatio = memberTargetRatio != null ? memberTargetRatio : 1.1;
+        redetectOnPublish = redetectOnPublish != null ? redetectOnPublish : recognizers != null;
     }
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with other model location and thread settings (tests, benchmarks). */
     public CloakProperties withThreads(String location, int workerCount, int intraOp) {
         return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, transfer);
+                ensembleFeatureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
     }
 
     /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
     public CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer);
+                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
     }
 
     /** A copy with another soft face-SSIM target (benchmarks). */
     public CloakProperties withTargetFaceSsim(double target) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, target, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, transfer);
+                ensembleFeatureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
     }
 
     /** A copy with other transfer options (benchmarks). */
     public CloakProperties withTransfer(Transfer t) {
         return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
                 matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, t);
+                ensembleFeatureWeight, t, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
     }
 
     /** The optimiser budget for a strength. */

@@ -13,7 +13,6 @@ import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.recognition.Crop;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

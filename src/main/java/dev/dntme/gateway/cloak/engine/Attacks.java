@@ -22,6 +22,9 @@ final class Attacks {
 
     /** The recognisers in the loss, the one that decides failing closed first. */
     static List<String> recognizerNames(CloakProperties p) {
+        if (p.recognizers() != null) {
+            return p.recognizers();
+        }
         if (!p.ensemble()) {
             return List.of(Recognizers.DLIB);
         }
@@ -43,13 +46,18 @@ final class Attacks {
                                 java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
                     }
                 }, null);
-        AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.locator()::realignLandmarks,
+        AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.published()::alignments,
                 new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
         List<Recognizer> recognizers = models.recognizers();
         Recognizer dlib = recognizers.get(0);
-        attack.member(dlib, 1.0, 0.0); // the first member's target is the strength's
+        // the first member's target is the strength's; the others are pushed past their own threshold, with a margin
+        attack.member(dlib, p.recognizerWeights().getOrDefault(dlib.name(), 1.0), 0.0);
         for (Recognizer r : recognizers.subList(1, recognizers.size())) {
-            attack.member(r, t.extraWeight(), p.ensembleTargetDistance());
+            if (p.recognizers() != null) {
+                attack.member(r, p.recognizerWeights().getOrDefault(r.name(), 1.0), r.threshold() * p.memberTargetRatio());
+            } else {
+                attack.member(r, t.extraWeight(), p.ensembleTargetDistance()); // the older ensemble settings
+            }
         }
         if (recognizers.size() > 1 && recognizers.get(1).name().equals(Recognizers.FACERES)) {
             attack.feature(recognizers.get(1), FaceRes.FEATURE_NODE, p.ensembleFeatureWeight());

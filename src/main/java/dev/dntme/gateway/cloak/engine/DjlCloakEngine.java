@@ -65,6 +65,8 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
     /** Same, for the dlib + MobileFace ensemble ({@code dntme.cloak.transfer.ensemble-model=mobileface}). */
     static final String MOBILEFACE_ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+mobileface-hm3.0.4+pgd-ens-v1";
+    /** With {@code dntme.cloak.recognizers}: the set in the loss, in order, then the algorithm revision. */
+    static final String ENSEMBLE_SET_PREFIX = "faceapi-1.7.15+hm3.0.4+surrogates-1+ens[";
 
     private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
 
@@ -162,9 +164,15 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public String modelVersion() {
+        String transfer = properties.transfer().equals(CloakProperties.Transfer.defaults()) ? "" : "+transfer";
+        if (properties.recognizers() != null) {
+            // the receipt names the set, so that a change of set finds every copy cloaked with the old one
+            String weights = properties.recognizerWeights().isEmpty() ? "" : "+w" + new java.util.TreeMap<>(properties.recognizerWeights());
+            return ENSEMBLE_SET_PREFIX + String.join(",", properties.recognizers()) + "]+pgd-ens-v2" + weights + transfer;
+        }
         String v = !properties.ensemble() ? MODEL_VERSION
                 : properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION;
-        return properties.transfer().equals(CloakProperties.Transfer.defaults()) ? v : v + "+transfer";
+        return v + transfer;
     }
 
     /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */

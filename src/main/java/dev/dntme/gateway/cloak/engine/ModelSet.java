@@ -3,6 +3,7 @@ package dev.dntme.gateway.cloak.engine;
 import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.PublishedFaces;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.util.ArrayList;
@@ -12,21 +13,27 @@ import java.util.List;
  * One worker's models: the face locator and the recognisers in the cloak's loss, the first of them the one
  * that decides failing closed. Each worker loads its own (no native state is shared between threads).
  */
-record ModelSet(NDManager manager, FaceLocator locator, List<Recognizer> recognizers) implements AutoCloseable {
+record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published, List<Recognizer> recognizers)
+        implements AutoCloseable {
 
     static ModelSet load(CloakProperties p) {
         NDManager manager = NDManager.newBaseManager();
         List<Recognizer> loaded = new ArrayList<>();
         FaceLocator locator = null;
+        PublishedFaces published = null;
         try {
             for (String name : Attacks.recognizerNames(p)) {
                 loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold()));
             }
             locator = new FaceLocator(p.minDetectionScore().floatValue());
-            return new ModelSet(manager, locator, List.copyOf(loaded));
+            published = new PublishedFaces(p.redetectOnPublish());
+            return new ModelSet(manager, locator, published, List.copyOf(loaded));
         } catch (RuntimeException | Error e) {
             if (locator != null) {
                 locator.close();
+            }
+            if (published != null) {
+                published.close();
             }
             loaded.forEach(Recognizer::close);
             manager.close();
@@ -37,6 +44,7 @@ record ModelSet(NDManager manager, FaceLocator locator, List<Recognizer> recogni
     @Override
     public void close() {
         locator.close();
+        published.close();
         recognizers.forEach(Recognizer::close);
         manager.close();
     }

@@ -12,7 +12,7 @@ public final class Rows {
     private Rows() {}
 
     /** The rows one after the other. */
-    static float[] stack(float[]... rows) {
+    public static float[] stack(float[]... rows) {
         int k = rows.length == 0 ? 0 : rows[0].length;
         float[] flat = new float[rows.length * k];
         for (int i = 0; i < rows.length; i++) {
@@ -31,7 +31,7 @@ public final class Rows {
     }
 
     /** {@code flat} cut into {@code n} rows of equal length. */
-    static float[][] split(float[] flat, int n) {
+    public static float[][] split(float[] flat, int n) {
         int k = flat.length / n;
         float[][] rows = new float[n][k];
         for (int i = 0; i < n; i++) {

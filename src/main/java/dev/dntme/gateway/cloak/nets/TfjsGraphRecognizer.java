@@ -132,7 +132,7 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
      * a box filter, which is exact area resampling when shrinking and bilinear-like when enlarging.
      * Outside the chip the border pixel is repeated.
      */
-    static float[] resampleMatrix(double x0, double side, int out) {
+    public static float[] resampleMatrix(double x0, double side, int out) {
         float[] m = new float[out * S];
         double step = side / out;
         for (int i = 0; i < out; i++) {

@@ -5,6 +5,9 @@ import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.nets.FaceRes;
 import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
+import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** The recognisers the cloak can put in its loss, by the name configuration uses. */
@@ -16,8 +19,11 @@ public final class Recognizers {
 
     private Recognizers() {}
 
+    /** Every name, the face-api and human-models nets first, then the ONNX surrogates. */
     public static Set<String> names() {
-        return Set.of(DLIB, FACERES, MOBILEFACE);
+        Set<String> names = new LinkedHashSet<>(List.of(DLIB, FACERES, MOBILEFACE));
+        names.addAll(SurrogateModel.builtIn().keySet());
+        return names;
     }
 
     /**
@@ -31,7 +37,13 @@ public final class Recognizers {
             case DLIB -> new DlibRecognizer(FaceRecognitionNet.load(manager, faceApiLocation), dlibThreshold);
             case FACERES -> new TfjsRecognizer(TfjsGraphRecognizer.load(manager, FaceRes.spec()), Crop.DLIB);
             case MOBILEFACE -> new TfjsRecognizer(TfjsGraphRecognizer.load(manager, MobileFace.spec()), Crop.ARCFACE_112);
-            default -> throw new IllegalArgumentException("unknown recogniser " + name + "; known: " + names());
+            default -> {
+                SurrogateModel onnx = SurrogateModel.builtIn().get(name);
+                if (onnx == null) {
+                    throw new IllegalArgumentException("unknown recogniser " + name + "; known: " + names());
+                }
+                yield new OnnxRecognizer(onnx, manager);
+            }
         };
     }
 

@@ -11,6 +11,7 @@ import dev.dntme.gateway.cloak.TestPhotos;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.face.PublishedFaces;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.awt.image.BufferedImage;
@@ -27,17 +28,20 @@ class CloakOptimizerTest {
     private static NDManager manager;
     private static FaceRecognitionNet net;
     private static FaceLocator locator;
+    private static PublishedFaces published;
 
     @BeforeAll
     static void loadOnce() {
         manager = NDManager.newBaseManager();
         net = FaceRecognitionNet.load(manager, CloakProperties.defaults().modelLocation());
         locator = new FaceLocator();
+        published = new PublishedFaces(false);
     }
 
     @AfterAll
     static void close() {
         locator.close();
+        published.close();
         net.close();
         manager.close();
     }
@@ -100,7 +104,7 @@ class CloakOptimizerTest {
         BufferedImage photo = TestPhotos.read("people/biden/biden-1.jpg");
         LocatedFace face = locator.locate(photo).get(0);
         List<double[]> checks = new java.util.ArrayList<>(); // steps so far, estimate, published
-        CloakOptimizer optimizer = optimizer(locator::realignLandmarks,
+        CloakOptimizer optimizer = optimizer(published::alignments,
                 PLAIN.withHooks(null, (round, steps, estimated, published) -> checks.add(new double[] {steps, estimated[0], published[0]})))
                 .build();
         CloakBudget budget = new CloakBudget(6f, 12, 4, 3, 2, 0.8, 0.65, 0.85, 0.05, 3);
@@ -135,7 +139,7 @@ class CloakOptimizerTest {
 
     /** {@code photo}'s first face cloaked at MEDIUM by an optimiser set up as the engine's, with this SSIM target. */
     private static CloakOptimizer.Result cloakAtMedium(BufferedImage photo, LocatedFace face, double faceSsimTarget) {
-        CloakOptimizer optimizer = optimizer(locator::realignLandmarks, new AttackOptions(1.0, 0, 0, faceSsimTarget, 0, 0.95, false, null, null, null))
+        CloakOptimizer optimizer = optimizer(published::alignments, new AttackOptions(1.0, 0, 0, faceSsimTarget, 0, 0.95, false, null, null, null))
                 .build();
         return optimizer.cloak(photo, List.of(new Target(face.chipToImage(), face.box().getBounds())), MEDIUM,
                 TestPhotos::jpeg90, new java.util.Random(7));

@@ -20,6 +20,7 @@ import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.face.PublishedFaces;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.nets.FaceRes;
 import dev.dntme.gateway.cloak.nets.MobileFace;
@@ -101,7 +102,8 @@ class UniversalCloakBenchmark {
             faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
             mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
             locator = new FaceLocator();
-            AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, locator::realignLandmarks, eot,
+            PublishedFaces published = new PublishedFaces(false);
+            AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, published::alignments, eot,
                     new AttackOptions(transfer.cell(), transfer.momentum(), transfer.tiSigma(), 0, 0, 0.95, false, null, null, null))
                     .member(Recognizers.dlib(dlib, 0.6), 1.0, 0.0);
 
