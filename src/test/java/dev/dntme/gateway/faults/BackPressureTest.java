@@ -2,8 +2,8 @@ package dev.dntme.gateway.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.cloak.Scraper;
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;

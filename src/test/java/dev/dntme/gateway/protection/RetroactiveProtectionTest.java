@@ -3,8 +3,8 @@ package dev.dntme.gateway.protection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dntme.gateway.GatewayApplication;
-import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.cloak.Scraper;
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.TestImages;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.dntme.gateway.benchmark.protection;
 
-import dev.dntme.gateway.cloak.DjlCloaker;
-import dev.dntme.gateway.cloak.ProtectionScrapers;
+import dev.dntme.gateway.cloak.engine.DjlCloaker;
+import dev.dntme.gateway.cloak.engine.ProtectionScrapers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,10 @@
-package dev.dntme.gateway.cloak;
+package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.benchmark.protection.ScraperModel;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.recognition.Crop;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.util.function.Function;

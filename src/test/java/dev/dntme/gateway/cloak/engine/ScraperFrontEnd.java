@@ -1,6 +1,10 @@
-package dev.dntme.gateway.cloak;
+package dev.dntme.gateway.cloak.engine;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.face.FaceDetector;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LandmarkNet;
+import dev.dntme.gateway.cloak.face.TinyFaceDetector;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.Comparator;

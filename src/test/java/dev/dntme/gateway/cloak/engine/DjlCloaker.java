@@ -1,7 +1,12 @@
-package dev.dntme.gateway.cloak;
+package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.benchmark.protection.Cloaker;
 import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
+import dev.dntme.gateway.cloak.CloakedImage;
 import dev.dntme.gateway.imaging.DecodedImage;
 import dev.dntme.gateway.imaging.ImageDecoder;
 import dev.dntme.gateway.imaging.ImageFormat.PublicFormat;
@@ -81,11 +86,7 @@ public final class DjlCloaker implements Cloaker, AutoCloseable {
 
     /** The recognisers the cloak optimises against, by the scrapers' names. */
     public Set<String> inLoss() {
-        Set<String> in = new LinkedHashSet<>(Set.of("dlib"));
-        if (properties.ensemble()) {
-            in.add(properties.transfer().mobileFace() ? "mobileface" : "faceres");
-        }
-        return in;
+        return new LinkedHashSet<>(Attacks.recognizerNames(properties));
     }
 
     @Override

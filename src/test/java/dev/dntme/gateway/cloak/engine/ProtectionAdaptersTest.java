@@ -1,10 +1,12 @@
-package dev.dntme.gateway.cloak;
+package dev.dntme.gateway.cloak.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.nets.MobileFace;
 import java.awt.geom.AffineTransform;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ class ProtectionAdaptersTest {
         assertThat(settings).containsOnlyKeys("dntme.cloak.medium.epsilon", "dntme.cloak.transfer.ensemble-model", "dntme.cloak.ensemble");
         CloakProperties bound = SystemPropertyBinding.bind("dntme.cloak", CloakProperties.class, settings);
         assertThat(bound.medium().epsilon()).isEqualTo(8f);
-        assertThat(bound.medium().steps()).isEqualTo(CloakProperties.MEDIUM_DEFAULT.steps());
+        assertThat(bound.medium().steps()).isEqualTo(CloakProperties.defaults().medium().steps());
         assertThat(bound.ensemble()).isTrue();
         assertThat(bound.transfer().mobileFace()).isTrue();
     }
