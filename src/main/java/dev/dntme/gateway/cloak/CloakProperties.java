@@ -67,7 +67,12 @@ public record CloakProperties(
         List<String> recognizers,
         Map<String, Double> recognizerWeights,
         @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
-        Boolean redetectOnPublish) {
+        Boolean redetectOnPublish,
+        @Min(0) @Max(16) Integer othersPerStep) {
+
+    /** The recognisers in the loss by default: every one the project has (docs/cloak.md, Model sets). */
+    public static final List<String> DEFAULT_RECOGNIZERS = List.of(Recognizers.DLIB, Recognizers.FACERES, Recognizers.MOBILEFACE,
+            "edgeface-xs", "edgeface-xxs", "mobilefacenet-y1", "intel-reid-0095");
 
     /**
      * Options measured for transfer to recognisers the cloak is not optimised on (docs/benchmarks.md,
@@ -142,17 +147,11 @@ public record CloakProperties(
             this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null);
         }
 
-    public     static Transfer defaults() {
+        public static Transfer defaults() {
             return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
-        /** A copy with another detector-term weight. */
-    public     Transfer withDetectorWeight(double weight) {
-            return new Transfer(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, weight,
-                    adaptiveMaxEps, adaptiveMinSsim, dlibFeatureWeight, dlibFeatureStage, adaptiveOutsideBox);
-        }
-
-    public     boolean mobileFace() {
+        public boolean mobileFace() {
             return ensembleModel.equals("mobileface");
         }
     }
@@ -238,8 +237,8 @@ public record CloakProperties(
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
         transfer = transfer != null ? transfer : Transfer.defaults();
-        recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : null;
-        if (recognizers != null) {
+        recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : DEFAULT_RECOGNIZERS;
+        {
             if (!recognizers.get(0).equals(Recognizers.DLIB)) {
                 throw new IllegalArgumentException("dntme.cloak.recognizers must start with " + Recognizers.DLIB
                         + ": the fail-closed bar (match-threshold + fail-margin) is a dlib distance");
@@ -262,39 +261,13 @@ public record CloakProperties(
             }
         });
         memberTargetRatio = memberTargetRatio != null ? memberTargetRatio : 1.1;
-        redetectOnPublish = redetectOnPublish != null ? redetectOnPublish : recognizers != null;
+        redetectOnPublish = redetectOnPublish != null ? redetectOnPublish : true;
+        othersPerStep = othersPerStep != null ? othersPerStep : 2;
     }
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-    }
-
-    /** A copy with other model location and thread settings (tests, benchmarks). */
-    public CloakProperties withThreads(String location, int workerCount, int intraOp) {
-        return new CloakProperties(location, workerCount, intraOp, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
-    }
-
-    /** A copy with the ensemble switched on or off, and other budgets (benchmarks). */
-    public CloakProperties withEnsemble(boolean on, double targetDistance, double featureWeight, Level mediumLevel) {
-        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, mediumLevel, high, on, targetDistance, featureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
-    }
-
-    /** A copy with another soft face-SSIM target (benchmarks). */
-    public CloakProperties withTargetFaceSsim(double target) {
-        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, target, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, transfer, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
-    }
-
-    /** A copy with other transfer options (benchmarks). */
-    public CloakProperties withTransfer(Transfer t) {
-        return new CloakProperties(modelLocation, workers, intraOpThreads, queueCapacity, timeout, minDetectionScore,
-                matchThreshold, failMargin, minFaceSsim, targetFaceSsim, low, medium, high, ensemble, ensembleTargetDistance,
-                ensembleFeatureWeight, t, recognizers, recognizerWeights, memberTargetRatio, redetectOnPublish);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The optimiser budget for a strength. */

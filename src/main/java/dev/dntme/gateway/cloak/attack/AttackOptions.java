@@ -17,10 +17,12 @@ import dev.dntme.gateway.cloak.attack.CloakOptimizer.InitialGrid;
  * @param beforeStep         runs on the calling thread before every step (the engine re-splits the cores there)
  * @param checkObserver      sees every publish check (calibration of the early check)
  * @param initialGrid        where PGD starts instead of random noise; null = random noise
+ * @param othersPerStep      how many members besides the first take part in each step, in turn (0 = all): a step's
+ *                           cost grows with the members in it, and taking them in turn keeps every one in the loss
  */
 public record AttackOptions(double cell, double momentum, double tiSigma, double faceSsimTarget, double adaptiveMaxEps,
         double adaptiveMinSsim, boolean adaptiveOutsideBox, Runnable beforeStep, CheckObserver checkObserver,
-        InitialGrid initialGrid) {
+        InitialGrid initialGrid, int othersPerStep) {
 
     public AttackOptions {
         beforeStep = beforeStep != null ? beforeStep : () -> { };
@@ -29,17 +31,17 @@ public record AttackOptions(double cell, double momentum, double tiSigma, double
 
     /** The plain cloak: one uniform cap, sign steps, no hooks. */
     public static AttackOptions plain(double cell) {
-        return new AttackOptions(cell, 0, 0, 0, 0, 0.95, false, null, null, null);
+        return new AttackOptions(cell, 0, 0, 0, 0, 0.95, false, null, null, null, 0);
     }
 
     public AttackOptions withHooks(Runnable step, CheckObserver observer) {
         return new AttackOptions(cell, momentum, tiSigma, faceSsimTarget, adaptiveMaxEps, adaptiveMinSsim, adaptiveOutsideBox,
-                step, observer, initialGrid);
+                step, observer, initialGrid, othersPerStep);
     }
 
     public AttackOptions withInitialGrid(InitialGrid start) {
         return new AttackOptions(cell, momentum, tiSigma, faceSsimTarget, adaptiveMaxEps, adaptiveMinSsim, adaptiveOutsideBox,
-                beforeStep, checkObserver, start);
+                beforeStep, checkObserver, start, othersPerStep);
     }
 
     boolean adaptive() {

@@ -77,6 +77,8 @@ public final class CloakOptimizer {
      * estimates the published distance for free, one step late. NaN until such a step ran in the round.
      */
     private double[] estimates = new double[0];
+    /** Which of the other members come next when steps take them in turn. */
+    private int turn;
 
     /**
      * @param realigner when given, every publish check also measures each face at the alignment a scraper would
@@ -124,6 +126,7 @@ public final class CloakOptimizer {
         boolean[] active = new boolean[n];
         Arrays.fill(active, true);
         estimates = new double[n];
+        turn = 0;
         // the estimate is the first member's distance alone: other members, some terms and the adaptive caps keep
         // faces active for reasons it cannot see, so they keep the fixed step counts
         boolean earlyCheck = budget.earlyCheck() && members.size() == 1 && !options.adaptive()
@@ -216,8 +219,15 @@ public final class CloakOptimizer {
         try (NDManager pass = manager.newSubManager()) {
             JniUtils.setGradMode(true);
             NDList grids = new NDList();
+            List<Member> stepping = membersForStep();
+            List<Crop> stepCrops = new ArrayList<>();
+            for (Crop c : crops) {
+                if (stepping.stream().anyMatch(m -> m.recognizer().crop().equals(c))) {
+                    stepCrops.add(c);
+                }
+            }
             Map<Crop, NDList> chips = new LinkedHashMap<>();
-            crops.forEach(c -> chips.put(c, new NDList()));
+            stepCrops.forEach(c -> chips.put(c, new NDList()));
             NDArray[] deltas = new NDArray[photo.size()];
             for (int f : faces) {
                 ChipWarp w = photo.primaryWarp(f);
@@ -227,7 +237,7 @@ public final class CloakOptimizer {
                 NDArray base = pass.create(photo.base(f), new Shape(3, w.region.height, w.region.width));
                 NDArray region = base.add(w.upsample(grid, pass)).clip(0, 255);
                 deltas[f] = region.sub(base);
-                for (Crop c : crops) {
+                for (Crop c : stepCrops) {
                     NDArray chip = photo.warp(c, f).warp(region, pass)
                             .add(pass.create(photo.correction(c, f), new Shape(3, Photo.S, Photo.S)));
                     chips.get(c).add(chip.expandDims(0));
@@ -235,12 +245,12 @@ public final class CloakOptimizer {
             }
             // one draw of random transformations per crop, in crop order (the random stream is part of the result)
             Map<Crop, NDArray> transformed = new LinkedHashMap<>();
-            for (Crop c : crops) {
+            for (Crop c : stepCrops) {
                 NDList batch = chips.get(c);
                 transformed.put(c, eot.apply(batch.size() == 1 ? batch.head() : NDArrays.concat(batch, 0), samples, identityFirst, rng, pass));
             }
             Map<Member, NDList> outputs = new LinkedHashMap<>();
-            for (Member m : members) {
+            for (Member m : stepping) {
                 NDArray x = transformed.get(m.recognizer().crop());
                 String node = featureNodes.get(m);
                 outputs.put(m, node != null ? m.recognizer().forward(x, node) : new NDList(m.recognizer().forward(x)));
@@ -249,7 +259,9 @@ public final class CloakOptimizer {
             NDArray loss = null;
             for (LossTerm t : terms) {
                 NDArray l = t.loss(step);
-                loss = loss == null ? l : loss.add(l);
+                if (l != null) {
+                    loss = loss == null ? l : loss.add(l);
+                }
             }
             JniUtils.backward((PtNDArray) loss, (PtNDArray) pass.ones(loss.getShape()), false, false);
             if (identityFirst) {
@@ -261,6 +273,19 @@ public final class CloakOptimizer {
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /** The first member and, when the options say so, the next {@code othersPerStep} of the others in turn. */
+    private List<Member> membersForStep() {
+        int others = members.size() - 1;
+        if (options.othersPerStep() <= 0 || options.othersPerStep() >= others) {
+            return members;
+        }
+        List<Member> stepping = new ArrayList<>(List.of(members.get(0)));
+        for (int i = 0; i < options.othersPerStep(); i++) {
+            stepping.add(members.get(1 + (turn++ % others)));
+        }
+        return stepping;
     }
 
     /**

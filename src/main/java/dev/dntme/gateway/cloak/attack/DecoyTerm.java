@@ -44,6 +44,9 @@ final class DecoyTerm implements LossTerm {
 
     @Override
     public NDArray loss(StepPass pass) {
+        if (!pass.has(member)) {
+            return null;
+        }
         NDArray t0 = pass.manager().create(Rows.stack(decoys, pass.faces()),
                 new Shape(pass.faces().size(), 1, decoys[0].length));
         return pass.embeddings(member).sub(t0).square().sum().mul((float) (weight / pass.samples()));

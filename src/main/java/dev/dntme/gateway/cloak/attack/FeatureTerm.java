@@ -39,6 +39,9 @@ final class FeatureTerm implements LossTerm {
 
     @Override
     public NDArray loss(StepPass pass) {
+        if (!pass.has(member)) {
+            return null;
+        }
         NDArray change = relativeChange(pass.features(member), clean, pass.faces(), pass.samples(), pass.manager());
         return change.mul((float) weight).sum().div(-pass.samples());
     }

@@ -29,6 +29,9 @@ final class IdentityTerm implements LossTerm {
 
     @Override
     public NDArray loss(StepPass pass) {
+        if (!pass.has(member)) {
+            return null;
+        }
         NDArray emb = pass.embeddings(member);
         float[][] clean = pass.photo().clean(member);
         int d = clean[0].length;

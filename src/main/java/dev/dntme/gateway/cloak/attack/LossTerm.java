@@ -12,7 +12,7 @@ interface LossTerm {
     /** Called once per photo, before the first step, with the clean faces. */
     default void start(Photo photo) {}
 
-    /** A scalar to minimise, in {@code pass.manager()}, with its graph back to the grids. */
+    /** A scalar to minimise, in {@code pass.manager()}, with its graph back to the grids; null: nothing this step. */
     NDArray loss(StepPass pass);
 
     /** Runs before each step with the photo as it would be published now (a term's own publish correction). */

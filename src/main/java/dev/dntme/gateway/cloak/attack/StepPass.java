@@ -13,6 +13,11 @@ import java.util.Map;
 record StepPass(NDManager manager, Photo photo, List<Integer> faces, int samples, Map<Member, NDList> outputs,
         NDArray[] deltas) {
 
+    /** Whether {@code member} took part in this step (steps may take the ensemble's members in turn). */
+    boolean has(Member member) {
+        return outputs.containsKey(member);
+    }
+
     NDArray embeddings(Member member) {
         NDArray e = outputs.get(member).get(0);
         return e.reshape(faces.size(), samples, e.getShape().get(1));

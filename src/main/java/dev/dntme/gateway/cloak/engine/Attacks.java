@@ -22,11 +22,8 @@ final class Attacks {
 
     /** The recognisers in the loss, the one that decides failing closed first. */
     static List<String> recognizerNames(CloakProperties p) {
-        if (p.recognizers() != null) {
-            return p.recognizers();
-        }
         if (!p.ensemble()) {
-            return List.of(Recognizers.DLIB);
+            return p.recognizers();
         }
         return List.of(Recognizers.DLIB, p.transfer().mobileFace() ? Recognizers.MOBILEFACE : Recognizers.FACERES);
     }
@@ -45,7 +42,7 @@ final class Attacks {
                         log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
                                 java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
                     }
-                }, null);
+                }, null, p.othersPerStep());
         AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.published()::alignments,
                 new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
         List<Recognizer> recognizers = models.recognizers();
@@ -53,7 +50,7 @@ final class Attacks {
         // the first member's target is the strength's; the others are pushed past their own threshold, with a margin
         attack.member(dlib, p.recognizerWeights().getOrDefault(dlib.name(), 1.0), 0.0);
         for (Recognizer r : recognizers.subList(1, recognizers.size())) {
-            if (p.recognizers() != null) {
+            if (!p.ensemble()) {
                 attack.member(r, p.recognizerWeights().getOrDefault(r.name(), 1.0), r.threshold() * p.memberTargetRatio());
             } else {
                 attack.member(r, t.extraWeight(), p.ensembleTargetDistance()); // the older ensemble settings

@@ -15,6 +15,7 @@ import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -165,14 +166,18 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     @Override
     public String modelVersion() {
         String transfer = properties.transfer().equals(CloakProperties.Transfer.defaults()) ? "" : "+transfer";
-        if (properties.recognizers() != null) {
-            // the receipt names the set, so that a change of set finds every copy cloaked with the old one
-            String weights = properties.recognizerWeights().isEmpty() ? "" : "+w" + new java.util.TreeMap<>(properties.recognizerWeights());
-            return ENSEMBLE_SET_PREFIX + String.join(",", properties.recognizers()) + "]+pgd-ens-v2" + weights + transfer;
+        if (properties.ensemble()) { // the older two-model settings
+            return (properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION) + transfer;
         }
-        String v = !properties.ensemble() ? MODEL_VERSION
-                : properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION;
-        return v + transfer;
+        if (properties.recognizers().equals(List.of(Recognizers.DLIB)) && !properties.redetectOnPublish()) {
+            return MODEL_VERSION + transfer; // the cloak before model sets
+        }
+        // the receipt names the set, so that a change of set finds every copy cloaked with the old one
+        String weights = properties.recognizerWeights().isEmpty() ? "" : "+w" + new java.util.TreeMap<>(properties.recognizerWeights());
+        String check = properties.redetectOnPublish() ? "" : "+own-box-check";
+        String turns = properties.othersPerStep() > 0 && properties.othersPerStep() < properties.recognizers().size() - 1
+                ? "+k" + properties.othersPerStep() : "";
+        return ENSEMBLE_SET_PREFIX + String.join(",", properties.recognizers()) + "]+pgd-ens-v2" + turns + check + weights + transfer;
     }
 
     /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */

@@ -139,7 +139,7 @@ class CloakOptimizerTest {
 
     /** {@code photo}'s first face cloaked at MEDIUM by an optimiser set up as the engine's, with this SSIM target. */
     private static CloakOptimizer.Result cloakAtMedium(BufferedImage photo, LocatedFace face, double faceSsimTarget) {
-        CloakOptimizer optimizer = optimizer(published::alignments, new AttackOptions(1.0, 0, 0, faceSsimTarget, 0, 0.95, false, null, null, null))
+        CloakOptimizer optimizer = optimizer(published::alignments, new AttackOptions(1.0, 0, 0, faceSsimTarget, 0, 0.95, false, null, null, null, 0))
                 .build();
         return optimizer.cloak(photo, List.of(new Target(face.chipToImage(), face.box().getBounds())), MEDIUM,
                 TestPhotos::jpeg90, new java.util.Random(7));

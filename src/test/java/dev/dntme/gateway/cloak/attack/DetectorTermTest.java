@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.SharedModels;
 import dev.dntme.gateway.cloak.TestPhotos;
 import dev.dntme.gateway.cloak.face.FaceDetector;
@@ -27,7 +28,7 @@ class DetectorTermTest {
         CloakProperties.Transfer t = CloakProperties.defaults().transfer();
         assertThat(t.detectorWeight()).isZero();
         assertThat(t).isEqualTo(CloakProperties.Transfer.defaults());
-        assertThat(t.withDetectorWeight(0.5)).isNotEqualTo(CloakProperties.Transfer.defaults());
+        assertThat(CloakSettings.of("transfer.detector-weight", "0.5").transfer()).isNotEqualTo(CloakProperties.Transfer.defaults());
     }
 
     /** The shortcut (clean input + resized region change) must be the input the detector would build itself. */

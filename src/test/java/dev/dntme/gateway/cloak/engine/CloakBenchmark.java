@@ -49,14 +49,7 @@ class CloakBenchmark {
     void publishedCloaksAreNotMatchedToThePersonsCleanPhotos() throws Exception {
         Path people = Path.of(System.getProperty("benchmark.faces", "src/test/resources/faces/people"));
         Path groups = Path.of(System.getProperty("benchmark.groups", "src/test/resources/faces/groups"));
-        CloakProperties defaults = CloakProperties.defaults();
-        CloakProperties properties = defaults.withThreads(defaults.modelLocation(),
-                Integer.getInteger("benchmark.workers", defaults.workers()),
-                Integer.getInteger("benchmark.intraOpThreads", defaults.intraOpThreads()));
-        properties = properties.withEnsemble(false, properties.ensembleTargetDistance(), properties.ensembleFeatureWeight(),
-                mediumOverride(properties.medium()));
-        properties = properties.withTargetFaceSsim(
-                Double.parseDouble(System.getProperty("benchmark.targetFaceSsim", properties.targetFaceSsim().toString())));
+        CloakProperties properties = TransferBenchmarkSetup.settings(mediumOverrides());
         // the engine's per-check trace (step estimate vs published distance) goes to the surefire output file:
         // what the early check's margin is calibrated from
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DjlCloakEngine.class))
@@ -237,13 +230,20 @@ class CloakBenchmark {
      * {@code benchmark.eotSamples}, {@code benchmark.target}, {@code benchmark.checkMargin},
      * {@code benchmark.minSteps} overriding it where given (speed variants).
      */
-    private static CloakProperties.Level mediumOverride(CloakProperties.Level m) {
-        return new CloakProperties.Level(m.epsilon(), Integer.getInteger("benchmark.steps", m.steps()),
-                Integer.getInteger("benchmark.retrySteps", m.retrySteps()), Integer.getInteger("benchmark.rounds", m.rounds()),
-                Integer.getInteger("benchmark.eotSamples", m.eotSamples()),
-                Double.parseDouble(System.getProperty("benchmark.target", Double.toString(m.targetDistance()))),
-                Double.parseDouble(System.getProperty("benchmark.checkMargin", Double.toString(m.checkMargin()))),
-                Integer.getInteger("benchmark.minSteps", m.minSteps()));
+    private static Map<String, String> mediumOverrides() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String[] k : new String[][] {{"steps", "steps"}, {"retrySteps", "retry-steps"}, {"rounds", "rounds"},
+                {"eotSamples", "eot-samples"}, {"target", "target-distance"}, {"checkMargin", "check-margin"}, {"minSteps", "min-steps"}}) {
+            String v = System.getProperty("benchmark." + k[0]);
+            if (v != null) {
+                m.put("medium." + k[1], v);
+            }
+        }
+        String ssim = System.getProperty("benchmark.targetFaceSsim");
+        if (ssim != null) {
+            m.put("target-face-ssim", ssim);
+        }
+        return m;
     }
 
     /**

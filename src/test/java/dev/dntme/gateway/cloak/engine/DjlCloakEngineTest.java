@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakedImage;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
@@ -37,7 +38,7 @@ class DjlCloakEngineTest {
     @BeforeAll
     static void loadOnce() throws InterruptedException {
         CloakProperties d = CloakProperties.defaults();
-        engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 2));
+        engine = new DjlCloakEngine(CloakSettings.of("workers", "1", "intra-op-threads", "2"));
         manager = NDManager.newBaseManager();
         net = FaceRecognitionNet.load(manager, d.modelLocation());
         locator = new FaceLocator();

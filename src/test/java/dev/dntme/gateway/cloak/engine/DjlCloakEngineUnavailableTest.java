@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -14,7 +15,7 @@ class DjlCloakEngineUnavailableTest {
 
     @Test
     void anEngineWhoseModelsCannotLoadIsNeverReadyAndRefusesToCloak() throws InterruptedException {
-        CloakProperties missing = CloakProperties.defaults().withThreads("models/no-such-folder", 1, 1);
+        CloakProperties missing = CloakSettings.of("model-location", "models/no-such-folder", "workers", "1", "intra-op-threads", "1");
         DjlCloakEngine engine = new DjlCloakEngine(missing);
         try {
             assertFalse(engine.awaitReady(60_000));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakedImage;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -12,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,23 +30,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PublishedBytesTest {
 
     static Stream<Arguments> cloaks() {
-        CloakProperties d = CloakProperties.defaults().withThreads("models/face-api", 1, 1);
-        CloakProperties.Transfer mobileFaceOwnCropAdaptive = new CloakProperties.Transfer(null, null, null, null, null, null,
-                "mobileface", 1.5, null, 10.0, 0.95, null, null, true);
-        CloakProperties.Transfer miTiDlibFeature = new CloakProperties.Transfer(0.9, 1.0, 2.0, null, null, null,
-                null, null, null, null, null, 1.0, "conv64_3", null);
+        CloakProperties d = CloakSettings.of(CloakSettings.dlibAlone());
+        Map<String, String> faceRes = CloakSettings.dlibAlone();
+        faceRes.putAll(Map.of("ensemble", "true", "ensemble-target-distance", "1.0", "ensemble-feature-weight", "1.0",
+                "transfer.momentum", "0.9", "transfer.ti-sigma", "1.0", "transfer.cell", "2.0", "transfer.dlib-feature-weight", "1.0",
+                "transfer.dlib-feature-stage", "conv64_3"));
+        Map<String, String> mobileFace = CloakSettings.dlibAlone();
+        mobileFace.putAll(Map.of("ensemble", "true", "ensemble-target-distance", "1.0", "transfer.ensemble-model", "mobileface",
+                "transfer.extra-weight", "1.5", "transfer.adaptive-max-eps", "10", "transfer.adaptive-min-ssim", "0.95",
+                "transfer.adaptive-outside-box", "true"));
         return Stream.of(
-                Arguments.of("default, one face", d, CloakStrength.MEDIUM, "people/obama/obama-1.jpg",
+                Arguments.of("dlib alone (the default before issue 13), one face", d, CloakStrength.MEDIUM, "people/obama/obama-1.jpg",
                         "d50faf5806188006222f2acd3aa602124de7cb31da3a7cf2a543d3a462d90dde"),
-                Arguments.of("default, two faces", d, CloakStrength.MEDIUM, "groups/obama_and_biden.jpg",
+                Arguments.of("dlib alone, two faces", d, CloakStrength.MEDIUM, "groups/obama_and_biden.jpg",
                         "5eb8a0e8e2f4fab2d9a829f025c58bb437eed78c892101ddd1dab4787994c058"),
                 Arguments.of("low strength (fixed step counts)", d, CloakStrength.LOW, "people/alex_lacamoire/alex_lacamoire-1.jpg",
                         "bc776a9520aca04599d7d132817f1548ab33e5169554e42fc7dc9cdf4f6cb232"),
                 Arguments.of("FaceRes ensemble, feature terms, momentum and smoothing",
-                        d.withEnsemble(true, 1.0, 1.0, d.medium()).withTransfer(miTiDlibFeature), CloakStrength.MEDIUM,
+                        CloakSettings.of(faceRes), CloakStrength.MEDIUM,
                         "people/kit_harington/kit_harington-1.jpg", "665ca47b80a93037db823cc72a620481cd2d42ee63896b1bbc1da4aa58696725"),
                 Arguments.of("MobileFace ensemble on its own crop, adaptive budget",
-                        d.withEnsemble(true, 1.0, 0.0, d.medium()).withTransfer(mobileFaceOwnCropAdaptive),
+                        CloakSettings.of(mobileFace),
                         // re-recorded with issue 12: the old optimiser refreshed the second crop's publish correction by
                         // upsampling the face's grid (190x175 cells here) as if it were that crop's own (176x162), a
                         // misread perturbation; every crop now reads the one grid the face has (was 4e6932e2...)

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
@@ -37,10 +38,7 @@ class ThroughputBenchmark {
     void concurrentPortraitsAreCloakedAndTimed() throws Exception {
         int clients = Integer.getInteger("benchmark.clients", 2);
         int passes = Integer.getInteger("benchmark.passes", 2);
-        CloakProperties defaults = CloakProperties.defaults();
-        CloakProperties properties = defaults.withThreads(defaults.modelLocation(),
-                Integer.getInteger("benchmark.workers", defaults.workers()),
-                Integer.getInteger("benchmark.intraOpThreads", defaults.intraOpThreads()));
+        CloakProperties properties = TransferBenchmarkSetup.settings(Map.of());
         List<BufferedImage> photos = new ArrayList<>();
         for (List<Path> files : TestPhotos.people(TestPhotos.FACES.resolve("people")).values()) {
             files.forEach(f -> photos.add(TestPhotos.read(f)));

@@ -1,42 +1,49 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.nets.FaceRes;
+import java.util.Map;
 
 /** Engine settings of a {@link TransferBenchmark} run, from system properties. */
 final class TransferBenchmarkSetup {
 
     private TransferBenchmarkSetup() {}
 
+    /** Benchmark options by their old names (-Dbenchmark.eps, ...) and their settings names. */
+    private static final String[][] OPTIONS = {
+        {"workers", "workers"}, {"intraOpThreads", "intra-op-threads"},
+        {"eps", "medium.epsilon"}, {"steps", "medium.steps"}, {"retrySteps", "medium.retry-steps"}, {"rounds", "medium.rounds"},
+        {"eotSamples", "medium.eot-samples"}, {"target", "medium.target-distance"},
+        {"momentum", "transfer.momentum"}, {"tiSigma", "transfer.ti-sigma"}, {"cell", "transfer.cell"},
+        {"eotZoom", "transfer.eot-zoom"}, {"eotShift", "transfer.eot-shift"}, {"eotBlur", "transfer.eot-blur"},
+        {"ensembleModel", "transfer.ensemble-model"}, {"extraWeight", "transfer.extra-weight"},
+        {"detectorWeight", "transfer.detector-weight"}, {"adaptiveMaxEps", "transfer.adaptive-max-eps"},
+        {"adaptiveMinSsim", "transfer.adaptive-min-ssim"}, {"dlibFeatureWeight", "transfer.dlib-feature-weight"},
+        {"dlibFeatureStage", "transfer.dlib-feature-stage"}, {"adaptiveOutsideBox", "transfer.adaptive-outside-box"},
+        {"ensemble", "ensemble"}, {"ensembleTarget", "ensemble-target-distance"}, {"featureWeight", "ensemble-feature-weight"}};
+
+    /**
+     * The benchmark's cloak settings: the defaults, then {@code extra}, then the {@code -Dbenchmark.<option>} names above,
+     * then any {@code -Dbenchmark.cloak.<setting>} (e.g. {@code -Dbenchmark.cloak.recognizers=dlib}), bound and validated
+     * as the application binds them.
+     */
+    static CloakProperties settings(Map<String, String> extra) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(extra);
+        for (String[] o : OPTIONS) {
+            String v = System.getProperty("benchmark." + o[0]);
+            if (v != null) {
+                m.put(o[1], v);
+            }
+        }
+        SystemPropertyBinding.collect("benchmark.cloak", System.getProperties())
+                .forEach((k, v) -> m.put(k.substring("benchmark.cloak.".length()), v));
+        return CloakSettings.of(m);
+    }
+
     static CloakProperties properties() {
-        CloakProperties d = CloakProperties.defaults();
-        CloakProperties p = d.withThreads(d.modelLocation(), Integer.getInteger("benchmark.workers", d.workers()),
-                Integer.getInteger("benchmark.intraOpThreads", d.intraOpThreads()));
-        CloakProperties.Level m = p.medium();
-        CloakProperties.Level medium = new CloakProperties.Level(
-                Float.parseFloat(System.getProperty("benchmark.eps", m.epsilon().toString())),
-                Integer.getInteger("benchmark.steps", m.steps()), Integer.getInteger("benchmark.retrySteps", m.retrySteps()),
-                Integer.getInteger("benchmark.rounds", m.rounds()), Integer.getInteger("benchmark.eotSamples", m.eotSamples()),
-                Double.parseDouble(System.getProperty("benchmark.target", m.targetDistance().toString())));
-        CloakProperties.Transfer t = p.transfer();
-        CloakProperties.Transfer transfer = new CloakProperties.Transfer(
-                Double.parseDouble(System.getProperty("benchmark.momentum", t.momentum().toString())),
-                Double.parseDouble(System.getProperty("benchmark.tiSigma", t.tiSigma().toString())),
-                Double.parseDouble(System.getProperty("benchmark.cell", t.cell().toString())),
-                Double.parseDouble(System.getProperty("benchmark.eotZoom", t.eotZoom().toString())),
-                Double.parseDouble(System.getProperty("benchmark.eotShift", t.eotShift().toString())),
-                Double.parseDouble(System.getProperty("benchmark.eotBlur", t.eotBlur().toString())),
-                System.getProperty("benchmark.ensembleModel", t.ensembleModel()),
-                Double.parseDouble(System.getProperty("benchmark.extraWeight", t.extraWeight().toString())),
-                Double.parseDouble(System.getProperty("benchmark.detectorWeight", t.detectorWeight().toString())),
-                Double.parseDouble(System.getProperty("benchmark.adaptiveMaxEps", t.adaptiveMaxEps().toString())),
-                Double.parseDouble(System.getProperty("benchmark.adaptiveMinSsim", t.adaptiveMinSsim().toString())),
-                Double.parseDouble(System.getProperty("benchmark.dlibFeatureWeight", t.dlibFeatureWeight().toString())),
-                System.getProperty("benchmark.dlibFeatureStage", t.dlibFeatureStage()),
-                Boolean.parseBoolean(System.getProperty("benchmark.adaptiveOutsideBox", t.adaptiveOutsideBox().toString())));
-        return p.withEnsemble(Boolean.getBoolean("benchmark.ensemble"),
-                Double.parseDouble(System.getProperty("benchmark.ensembleTarget", p.ensembleTargetDistance().toString())),
-                Double.parseDouble(System.getProperty("benchmark.featureWeight", "0")), medium).withTransfer(transfer);
+        return settings(Map.of());
     }
 
     static String describe(CloakProperties p) {

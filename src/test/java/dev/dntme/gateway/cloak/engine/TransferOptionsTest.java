@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.attack.ChipWarp;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
@@ -26,7 +27,7 @@ class TransferOptionsTest {
         assertEquals(0.0, t.adaptiveMaxEps());
         assertEquals(0.0, t.dlibFeatureWeight());
         assertEquals(false, t.adaptiveOutsideBox());
-        DjlCloakEngine engine = new DjlCloakEngine(CloakProperties.defaults().withThreads("models/face-api", 1, 1),
+        DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(CloakSettings.dlibAlone()),
                 p -> { throw new IllegalStateException("not loaded in this test"); });
         try {
             assertEquals(DjlCloakEngine.MODEL_VERSION, engine.modelVersion());

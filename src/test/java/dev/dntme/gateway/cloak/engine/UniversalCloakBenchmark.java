@@ -104,7 +104,7 @@ class UniversalCloakBenchmark {
             locator = new FaceLocator();
             PublishedFaces published = new PublishedFaces(false);
             AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, published::alignments, eot,
-                    new AttackOptions(transfer.cell(), transfer.momentum(), transfer.tiSigma(), 0, 0, 0.95, false, null, null, null))
+                    new AttackOptions(transfer.cell(), transfer.momentum(), transfer.tiSigma(), 0, 0, 0.95, false, null, null, null, 0))
                     .member(Recognizers.dlib(dlib, 0.6), 1.0, 0.0);
 
             List<Photo> photos = new ArrayList<>();
