@@ -33,6 +33,19 @@ public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, 
         this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, failDistance, minFaceSsim, -1, steps);
     }
 
+    /**
+     * The same budget with its distances in another recogniser's units: the bars are set on dlib's distance (match
+     * threshold 0.6); a loss led by another recogniser (a benchmark holding dlib out) scales them by its threshold
+     * over dlib's. A factor of 1 returns this budget unchanged.
+     */
+    public CloakBudget inUnitsOf(double factor) {
+        if (factor == 1.0) {
+            return this;
+        }
+        return new CloakBudget(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance * factor, failDistance * factor,
+                minFaceSsim, checkMargin < 0 ? checkMargin : checkMargin * factor, minSteps);
+    }
+
     public boolean earlyCheck() {
         return checkMargin >= 0;
     }

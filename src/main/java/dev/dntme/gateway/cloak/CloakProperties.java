@@ -239,10 +239,6 @@ public record CloakProperties(
         transfer = transfer != null ? transfer : Transfer.defaults();
         recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : DEFAULT_RECOGNIZERS;
         {
-            if (!recognizers.get(0).equals(Recognizers.DLIB)) {
-                throw new IllegalArgumentException("dntme.cloak.recognizers must start with " + Recognizers.DLIB
-                        + ": the fail-closed bar (match-threshold + fail-margin) is a dlib distance");
-            }
             if (new java.util.HashSet<>(recognizers).size() != recognizers.size()) {
                 throw new IllegalArgumentException("dntme.cloak.recognizers names a recogniser twice: " + recognizers);
             }

@@ -46,9 +46,9 @@ final class Attacks {
         AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.published()::alignments,
                 new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
         List<Recognizer> recognizers = models.recognizers();
-        Recognizer dlib = recognizers.get(0);
+        Recognizer first = recognizers.get(0);
         // the first member's target is the strength's; the others are pushed past their own threshold, with a margin
-        attack.member(dlib, p.recognizerWeights().getOrDefault(dlib.name(), 1.0), 0.0);
+        attack.member(first, p.recognizerWeights().getOrDefault(first.name(), 1.0), 0.0);
         for (Recognizer r : recognizers.subList(1, recognizers.size())) {
             if (!p.ensemble()) {
                 attack.member(r, p.recognizerWeights().getOrDefault(r.name(), 1.0), r.threshold() * p.memberTargetRatio());
@@ -59,7 +59,9 @@ final class Attacks {
         if (recognizers.size() > 1 && recognizers.get(1).name().equals(Recognizers.FACERES)) {
             attack.feature(recognizers.get(1), FaceRes.FEATURE_NODE, p.ensembleFeatureWeight());
         }
-        attack.feature(dlib, t.dlibFeatureStage(), t.dlibFeatureWeight());
+        if (first.name().equals(Recognizers.DLIB)) {
+            attack.feature(first, t.dlibFeatureStage(), t.dlibFeatureWeight());
+        }
         // the worker's own SSD copy, freed with its model manager
         if (t.detectorWeight() > 0) {
             attack.detector(new FaceDetector(models.manager()), t.detectorWeight());

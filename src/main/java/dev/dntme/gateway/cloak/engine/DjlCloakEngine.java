@@ -310,7 +310,10 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         for (LocatedFace face : faces) {
             targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
         }
-        CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()), job.encoder(), random);
+        // the strengths' bars are dlib distances; a loss led by another recogniser (benchmarks only) gets them scaled
+        double units = models.recognizers().get(0).threshold() / properties.matchThreshold();
+        CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()).inUnitsOf(units),
+                job.encoder(), random);
         stepsPerPhoto.record(result.steps());
         roundsPerPhoto.record(result.rounds());
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
