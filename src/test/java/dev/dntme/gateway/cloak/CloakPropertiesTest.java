@@ -41,6 +41,21 @@ class CloakPropertiesTest {
     }
 
     @Test
+    void theModelSetIsAListOfKnownRecognisersEachNamedOnce() {
+        runner.run(context -> assertThat(context.getBean(CloakProperties.class).recognizers()).containsExactly("dlib"));
+        runner.withPropertyValues("dntme.cloak.recognizers=dlib,intel-reid-0095", "dntme.cloak.recognizer-weights.intel-reid-0095=2")
+                .run(context -> {
+                    CloakProperties p = context.getBean(CloakProperties.class);
+                    assertThat(p.recognizers()).containsExactly("dlib", "intel-reid-0095");
+                    assertThat(p.recognizerWeights()).containsEntry("intel-reid-0095", 2.0);
+                });
+        runner.withPropertyValues("dntme.cloak.recognizers=dlib,arcface-r100").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.recognizers=dlib,faceres,faceres").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.recognizer-weights.nobody=1").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("dntme.cloak.others-per-step=-1").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
     void settingOneFieldOfAStrengthKeepsTheOtherDefaults() {
         runner.withPropertyValues("dntme.cloak.medium.epsilon=7").run(context -> {
             CloakProperties.Level medium = context.getBean(CloakProperties.class).medium();

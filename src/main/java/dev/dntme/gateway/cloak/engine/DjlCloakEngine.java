@@ -61,7 +61,9 @@ import org.springframework.stereotype.Component;
 public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     /** face-api weights + algorithm revision; bump the suffix whenever the cloak's output changes. */
-    static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
+    static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v2";
+    /** The same cloak measured at the face's own box only at the publish check ({@code redetect-on-publish=false}). */
+    static final String OWN_BOX_MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
     /** Same, for the dlib + FaceRes ensemble ({@code dntme.cloak.ensemble=true}). */
     static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
     /** Same, for the dlib + MobileFace ensemble ({@code dntme.cloak.transfer.ensemble-model=mobileface}). */
@@ -169,8 +171,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         if (properties.ensemble()) { // the older two-model settings
             return (properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION) + transfer;
         }
-        if (properties.recognizers().equals(List.of(Recognizers.DLIB)) && !properties.redetectOnPublish()) {
-            return MODEL_VERSION + transfer; // the cloak before model sets
+        if (properties.recognizers().equals(List.of(Recognizers.DLIB))) {
+            // v1 measured each face in its own box only; v2 also where the SSD and Tiny detectors re-find it
+            return (properties.redetectOnPublish() ? MODEL_VERSION : OWN_BOX_MODEL_VERSION) + transfer;
         }
         // the receipt names the set, so that a change of set finds every copy cloaked with the old one
         String weights = properties.recognizerWeights().isEmpty() ? "" : "+w" + new java.util.TreeMap<>(properties.recognizerWeights());

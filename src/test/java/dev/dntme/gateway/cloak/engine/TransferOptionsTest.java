@@ -30,7 +30,7 @@ class TransferOptionsTest {
         DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(CloakSettings.dlibAlone()),
                 p -> { throw new IllegalStateException("not loaded in this test"); });
         try {
-            assertEquals(DjlCloakEngine.MODEL_VERSION, engine.modelVersion());
+            assertEquals(DjlCloakEngine.OWN_BOX_MODEL_VERSION, engine.modelVersion());
         } finally {
             engine.destroy();
         }
