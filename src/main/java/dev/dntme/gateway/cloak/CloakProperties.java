@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak;
 
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
+import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -68,7 +69,54 @@ public record CloakProperties(
         Map<String, Double> recognizerWeights,
         @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
         Boolean redetectOnPublish,
-        @Min(0) @Max(16) Integer othersPerStep) {
+        @Min(0) @Max(16) Integer othersPerStep,
+        Map<String, @Valid OnnxRecognizer> onnxRecognizers) {
+
+    /**
+     * A platform's own ONNX recogniser, by configuration: a network trained on an ArcFace-style five-point crop
+     * (docs/cloak-onnx.md). Its name can then be used in {@code recognizers}.
+     *
+     * @param file          path of the .onnx file (on disk, or a classpath resource)
+     * @param sha256        the file's SHA-256; any other bytes are refused at load
+     * @param width         input width (height the same unless set)
+     * @param height        input height
+     * @param colourOrder   {@code RGB} or {@code BGR}
+     * @param mean          per-channel value subtracted from 0..255 pixels, in the input's channel order
+     * @param std           per-channel divisor after the mean
+     * @param template      five points (eye centres, nose tip, mouth corners) in input pixels, x and y interleaved:
+     *                      the ArcFace 112 template up to a per-axis scale and offset
+     * @param embeddingSize output length
+     * @param threshold     cosine distance under which two faces are the same person (measure it on your photos)
+     */
+    public record OnnxRecognizer(@NotBlank String file, @NotBlank String sha256, @NotNull @Min(16) @Max(1024) Integer width,
+            @Min(16) @Max(1024) Integer height, String colourOrder, List<Float> mean, List<Float> std,
+            @NotNull List<Double> template, @NotNull @Min(2) @Max(8192) Integer embeddingSize,
+            @NotNull @DecimalMin("0.01") @DecimalMax("2.0") Double threshold) {
+
+        public OnnxRecognizer {
+            height = height != null ? height : width;
+            colourOrder = colourOrder != null ? colourOrder : "RGB";
+            mean = mean != null ? List.copyOf(mean) : List.of(0f, 0f, 0f);
+            std = std != null ? List.copyOf(std) : List.of(1f, 1f, 1f);
+            if (!colourOrder.equals("RGB") && !colourOrder.equals("BGR")) {
+                throw new IllegalArgumentException("colour-order must be RGB or BGR: " + colourOrder);
+            }
+            if (mean.size() != 3 || std.size() != 3 || template == null || template.size() != 10) {
+                throw new IllegalArgumentException("mean and std need 3 values, the template 10 (five x,y points)");
+            }
+        }
+
+        /** As the networks package describes a recogniser. */
+        public SurrogateModel spec(String name) {
+            double[][] points = new double[5][];
+            for (int i = 0; i < 5; i++) {
+                points[i] = new double[] {template.get(2 * i), template.get(2 * i + 1)};
+            }
+            return new SurrogateModel(name, file, sha256, width, height, SurrogateModel.ColourOrder.valueOf(colourOrder),
+                    new float[] {mean.get(0), mean.get(1), mean.get(2)}, new float[] {std.get(0), std.get(1), std.get(2)},
+                    points, embeddingSize, threshold);
+        }
+    }
 
     /**
      * The recognisers in the loss by default: dlib alone. The wide set is one setting away ({@link #WIDE_SET}); it is not
@@ -243,25 +291,32 @@ public record CloakProperties(
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
         transfer = transfer != null ? transfer : Transfer.defaults();
+        onnxRecognizers = onnxRecognizers != null ? Map.copyOf(onnxRecognizers) : Map.of();
+        for (String name : onnxRecognizers.keySet()) {
+            if (Recognizers.names().contains(name)) {
+                throw new IllegalArgumentException("dntme.cloak.onnx-recognizers." + name + " would hide the built-in " + name);
+            }
+        }
         recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : DEFAULT_RECOGNIZERS;
         {
             if (new java.util.HashSet<>(recognizers).size() != recognizers.size()) {
                 throw new IllegalArgumentException("dntme.cloak.recognizers names a recogniser twice: " + recognizers);
             }
             for (String name : recognizers) {
-                if (!Recognizers.names().contains(name)) {
+                if (!Recognizers.names().contains(name) && !onnxRecognizers.containsKey(name)) {
                     throw new IllegalArgumentException("dntme.cloak.recognizers: unknown recogniser " + name
                             + "; known: " + new java.util.TreeSet<>(Recognizers.names()));
                 }
             }
         }
         recognizerWeights = recognizerWeights != null ? Map.copyOf(recognizerWeights) : Map.of();
-        recognizerWeights.forEach((name, w) -> {
-            if (!Recognizers.names().contains(name) || !(w >= 0 && w <= 100)) {
-                throw new IllegalArgumentException("dntme.cloak.recognizer-weights." + name + "=" + w
+        for (Map.Entry<String, Double> w : recognizerWeights.entrySet()) {
+            if (!(Recognizers.names().contains(w.getKey()) || onnxRecognizers.containsKey(w.getKey()))
+                    || !(w.getValue() >= 0 && w.getValue() <= 100)) {
+                throw new IllegalArgumentException("dntme.cloak.recognizer-weights." + w.getKey() + "=" + w.getValue()
                         + ": must name a known recogniser and be in 0..100");
             }
-        });
+        }
         memberTargetRatio = memberTargetRatio != null ? memberTargetRatio : 1.1;
         redetectOnPublish = redetectOnPublish != null ? redetectOnPublish : true;
         othersPerStep = othersPerStep != null ? othersPerStep : 2;
@@ -269,7 +324,7 @@ public record CloakProperties(
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The optimiser budget for a strength. */

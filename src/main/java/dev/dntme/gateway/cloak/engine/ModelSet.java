@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.PublishedFaces;
+import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One worker's models: the face locator and the recognisers in the cloak's loss, the first of them the one
@@ -22,8 +25,10 @@ record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published
         FaceLocator locator = null;
         PublishedFaces published = null;
         try {
+            Map<String, SurrogateModel> own = new HashMap<>();
+            p.onnxRecognizers().forEach((name, setting) -> own.put(name, setting.spec(name)));
             for (String name : Attacks.recognizerNames(p)) {
-                loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold()));
+                loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold(), own));
             }
             locator = new FaceLocator(p.minDetectionScore().floatValue());
             published = new PublishedFaces(p.redetectOnPublish());

@@ -8,6 +8,7 @@ import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The recognisers the cloak can put in its loss, by the name configuration uses. */
@@ -33,16 +34,22 @@ public final class Recognizers {
      * @param dlibThreshold   the dlib match threshold the service is configured with
      */
     public static Recognizer load(String name, NDManager manager, String faceApiLocation, double dlibThreshold) {
+        return load(name, manager, faceApiLocation, dlibThreshold, Map.of());
+    }
+
+    /** @param onnx a platform's own ONNX recognisers by name (they may not hide a built-in name) */
+    public static Recognizer load(String name, NDManager manager, String faceApiLocation, double dlibThreshold,
+            Map<String, SurrogateModel> onnx) {
         return switch (name) {
             case DLIB -> new DlibRecognizer(FaceRecognitionNet.load(manager, faceApiLocation), dlibThreshold);
             case FACERES -> new TfjsRecognizer(TfjsGraphRecognizer.load(manager, FaceRes.spec()), Crop.DLIB);
             case MOBILEFACE -> new TfjsRecognizer(TfjsGraphRecognizer.load(manager, MobileFace.spec()), Crop.ARCFACE_112);
             default -> {
-                SurrogateModel onnx = SurrogateModel.builtIn().get(name);
-                if (onnx == null) {
-                    throw new IllegalArgumentException("unknown recogniser " + name + "; known: " + names());
+                SurrogateModel spec = SurrogateModel.builtIn().getOrDefault(name, onnx.get(name));
+                if (spec == null) {
+                    throw new IllegalArgumentException("unknown recogniser " + name + "; known: " + names() + " and " + onnx.keySet());
                 }
-                yield new OnnxRecognizer(onnx, manager);
+                yield new OnnxRecognizer(spec, manager);
             }
         };
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.TestPhotos;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
@@ -65,5 +67,35 @@ class OnnxRecognizerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aPlatformsOwnOnnxRecogniserComesFromConfigurationAlone() {
+        // EdgeFace-XXS's file under another name, described only by settings, as a platform would bring its own
+        CloakProperties p = CloakSettings.of("recognizers", "dlib,platform-face",
+                "onnx-recognizers.platform-face.file", SurrogateModel.EDGEFACE_XXS.file(),
+                "onnx-recognizers.platform-face.sha256", SurrogateModel.EDGEFACE_XXS.sha256(),
+                "onnx-recognizers.platform-face.width", "112",
+                "onnx-recognizers.platform-face.mean", "127.5,127.5,127.5",
+                "onnx-recognizers.platform-face.std", "127.5,127.5,127.5",
+                "onnx-recognizers.platform-face.template", "38.2946,51.6963,73.5318,51.5014,56.0252,71.7366,41.5493,92.3655,70.7299,92.2041",
+                "onnx-recognizers.platform-face.embedding-size", "512",
+                "onnx-recognizers.platform-face.threshold", "0.63");
+        SurrogateModel spec = p.onnxRecognizers().get("platform-face").spec("platform-face");
+        try (FaceLocator locator = new FaceLocator(); NDManager manager = NDManager.newBaseManager();
+                Recognizer r = Recognizers.load("platform-face", manager, "models/face-api", 0.6, java.util.Map.of("platform-face", spec))) {
+            float[][] e = r.describe(chip(locator, "obama/obama-1.jpg"), chip(locator, "obama/obama-2.jpg"), chip(locator, "biden/biden-1.jpg"));
+            assertThat(r.distance(e[0], e[1])).isLessThan(r.threshold());
+            assertThat(r.distance(e[0], e[2])).isGreaterThan(r.threshold());
+        }
+        assertThatThrownBy(() -> CloakSettings.of("onnx-recognizers.dlib.file", "x.onnx", "onnx-recognizers.dlib.sha256", "00",
+                "onnx-recognizers.dlib.width", "112", "onnx-recognizers.dlib.template", "1,2,3,4,5,6,7,8,9,10",
+                "onnx-recognizers.dlib.embedding-size", "128", "onnx-recognizers.dlib.threshold", "0.5"))
+                .as("an own model may not hide a built-in name").isInstanceOf(RuntimeException.class);
+    }
+
+    private static float[] chip(FaceLocator locator, String photo) {
+        BufferedImage image = TestPhotos.read("people/" + photo);
+        return FaceAligner.extractChip(image, Crop.ARCFACE_112.chipToImage(locator.locate(image).get(0).landmarks()));
     }
 }
