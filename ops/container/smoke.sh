@@ -15,7 +15,8 @@
 # 4. Waits for readiness, runs the image's HEALTHCHECK command in the container, then smoke_api.py: one unflagged and one flagged upload of a face photo with the
 #    token the service wrote into /data/api-token; the flagged public copy must carry a receipt and be
 #    measurably changed in the face (PixelDistance.java); the unflagged one must not be.
-# 5. SIGTERM, then everything it made is removed (container, image, namespace, temp files).
+# 5. SIGTERM; the container must have written nothing outside /data and /tmp (the chart's read-only root
+#    filesystem); then everything it made is removed (container, image, namespace, temp files).
 #
 # Exit status: 0 passed; 1 failed (the line starting "SMOKE FAILED:" says what); 77 skipped because
 # buildah cannot run here (not root, or the kernel refuses its mounts), with the reason.
@@ -181,4 +182,14 @@ for _ in $(seq 1 60); do kill -0 "$runner" 2>/dev/null || break; sleep 1; done
 if kill -0 "$runner" 2>/dev/null; then fail "the service did not stop within 60 s of SIGTERM"; fi
 wait "$runner" || true
 grep -q -i -E 'graceful|shutdown' "$work/service.log" || log "(no shutdown line in the log)"
+
+# The chart runs the image with a read-only root filesystem (only /data and /tmp writable): the run must
+# have written nothing else into the container (its overlay upper layer; /data is a separate volume).
+upper="${mnt%/merged}/diff"
+if [ -d "$upper" ]; then
+  written="$(cd "$upper" && find . -mindepth 1 \( -path ./tmp -o -path ./data -o -path ./run -o -path ./etc/hosts \
+    -o -path ./etc/resolv.conf -o -path ./etc/hostname -o -path ./proc -o -path ./sys -o -path ./dev \) -prune -o -print | head -n 20)"
+  [ -z "$written" ] || fail "the service wrote outside /data and /tmp (a read-only root filesystem would break it): $written"
+  log "nothing written outside /data and /tmp (read-only root filesystem holds)"
+fi
 log "PASSED in $((SECONDS - start_s)) s"
