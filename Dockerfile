@@ -26,6 +26,9 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package \
 # Unpack the Spring Boot jar's libraries and start DJL's PyTorch engine once against them: DJL
 # extracts the natives from pytorch-native-cpu into $ENGINE_CACHE_DIR/pytorch/<version>-cpu-linux-x86_64
 # and the warm-up checks one tensor operation. Offline: DJL makes no network call.
+# DJL creates that directory owner-only (0700, root here): without the chmod the runtime user cannot
+# read it, DJL then tries to extract again into root-owned /opt/djl and the cloak engine never loads
+# (found by ops/container/smoke.sh). Readable by everyone, writable by root only.
 ENV DJL_CACHE_DIR=/opt/djl \
     ENGINE_CACHE_DIR=/opt/djl \
     DJL_OFFLINE=true \
@@ -35,6 +38,7 @@ RUN mkdir -p /tmp/boot && cd /tmp/boot \
  && jar xf /app/app.jar BOOT-INF/lib \
  && java -Dai.djl.offline=true -cp '/tmp/boot/BOOT-INF/lib/*' /tmp/warmup/DjlWarmup.java \
  && test -n "$(find /opt/djl/pytorch -name 'libtorch.so' -print -quit)" \
+ && chmod -R a+rX /opt/djl \
  && rm -rf /tmp/boot /tmp/warmup
 
 ############################################################ runtime

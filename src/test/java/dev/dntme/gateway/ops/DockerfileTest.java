@@ -56,6 +56,8 @@ class DockerfileTest {
 
         assertThat(env.get("DJL_CACHE_DIR")).isEqualTo(cache);
         assertThat(BUILD).contains("ENGINE_CACHE_DIR=" + cache).contains("find " + cache + "/pytorch -name 'libtorch.so'");
+        // DJL extracts into an owner-only directory: the non-root runtime user must be able to read it.
+        assertThat(BUILD).contains("chmod -R a+rX " + cache);
         assertThat(RUNTIME).contains("COPY --from=build " + cache + " " + cache);
     }
 

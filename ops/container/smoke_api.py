@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The API half of ops/container/smoke.sh (standard library only), run inside the smoke namespace.
+
+  smoke_api.py ready                         exit 0 once /actuator/health/readiness says UP
+  smoke_api.py uploads TOKEN PHOTO WORKDIR   one unflagged and one flagged upload, checked; writes
+                                             WORKDIR/public-{unflagged,flagged}.img and WORKDIR/face-box
+"""
+import json
+import sys
+import urllib.error
+import urllib.request
+import uuid
+
+BASE = "http://127.0.0.1:8080"
+MATCH_FAIL_CLOSED = 0.65  # docs/cloak.md: a face closer than 0.6 + 0.05 is never published
+
+
+def request(method, url, token=None, body=None, headers=None, timeout=180):
+    req = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def check(condition, message):
+    if not condition:
+        print("  FAILED: " + message, file=sys.stderr)
+        sys.exit(1)
+
+
+def upload(token, photo, user, headers):
+    boundary = uuid.uuid4().hex
+    with open(photo, "rb") as f:
+        data = f.read()
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"userId\"\r\n\r\n{user}\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
+        f"Content-Type: image/jpeg\r\n\r\n"
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    headers = dict(headers, **{"Content-Type": "multipart/form-data; boundary=" + boundary,
+                               "Accept": "application/json"})
+    status, resp_headers, resp = request("POST", BASE + "/v1/images", token, body, headers)
+    check(status == 201, f"upload answered {status}: {resp[:500]!r}")
+    return json.loads(resp), resp_headers, data
+
+
+def public_copy(image, path):
+    url = image.get("publicUrl")
+    check(url, "no publicUrl in " + json.dumps(image))
+    status, _, data = request("GET", url)  # anonymous, as the CDN reads it
+    check(status == 200 and len(data) > 0, f"anonymous GET of the public copy answered {status}")
+    with open(path, "wb") as f:
+        f.write(data)
+    return data
+
+
+def uploads(token, photo, work):
+    user = "smoke-" + uuid.uuid4().hex[:8]
+
+    clean, headers, original = upload(token, photo, user, {})
+    check(clean["dntMe"] is False and clean["flagSource"] == "default", "unflagged upload: " + json.dumps(clean))
+    check(clean["state"] == "published" and "receipt" not in clean, "unflagged upload: " + json.dumps(clean))
+    data = public_copy(clean, work + "/public-unflagged.img")
+    check(b"Exif\x00\x00" not in data[:65536], "the unflagged public copy still carries EXIF")
+    status, _, kept = request("GET", f"{BASE}/v1/images/{clean['id']}/original", token)
+    check(status == 200 and kept == original, f"the private original is not the uploaded bytes ({status})")
+    print(f"  unflagged: 201, published, no receipt, public copy {len(data)} bytes without EXIF, original kept")
+
+    key = "smoke-" + uuid.uuid4().hex
+    flagged, headers, _ = upload(token, photo, user, {"DNT-ME": "1", "Idempotency-Key": key})
+    check(flagged["dntMe"] is True and flagged["flagSource"] == "header", "flagged upload: " + json.dumps(flagged))
+    check(flagged["state"] == "published", "flagged upload: " + json.dumps(flagged))
+    receipt = flagged.get("receipt")
+    check(receipt and receipt.get("modelVersion") and receipt.get("faces"), "no receipt with faces: " + json.dumps(flagged))
+    for face in receipt["faces"]:
+        check(face["embeddingDistance"] >= MATCH_FAIL_CLOSED,
+              f"a published face is only {face['embeddingDistance']} from the original (< {MATCH_FAIL_CLOSED})")
+        check(0 < face["ssim"] < 1, f"face SSIM {face['ssim']} is not that of a changed face")
+    data = public_copy(flagged, work + "/public-flagged.img")
+    check(b"DMI-PROHIBITED" in data, "the flagged public copy lacks the XMP DMI-PROHIBITED mark")
+    face = max(receipt["faces"], key=lambda f: f["width"] * f["height"])
+    with open(work + "/face-box", "w") as f:
+        f.write(f"{face['x']},{face['y']},{face['width']},{face['height']}")
+    print(f"  flagged: 201, receipt {receipt['strength']} {receipt['modelVersion']}, faces "
+          + ", ".join(f"distance {x['embeddingDistance']:.3f} ssim {x['ssim']:.3f}" for x in receipt["faces"]))
+
+    again, headers, _ = upload(token, photo, user, {"DNT-ME": "1", "Idempotency-Key": key})
+    check(again["id"] == flagged["id"] and headers.get("Idempotent-Replayed") == "true",
+          "a retry with the same Idempotency-Key was not answered with the first image")
+    print("  retry with the same Idempotency-Key: same image, Idempotent-Replayed: true")
+
+    status, _, _ = request("GET", f"{BASE}/v1/images/{flagged['id']}")
+    check(status == 401, f"GET without a token answered {status}, not 401")
+    status, _, body = request("GET", BASE + "/v3/api-docs")
+    check(status == 200 and json.loads(body)["openapi"].startswith("3.1"), f"/v3/api-docs answered {status}")
+    print("  401 without a token; OpenAPI 3.1 contract served at /v3/api-docs")
+
+
+def ready():
+    try:
+        status, _, body = request("GET", BASE + "/actuator/health/readiness", timeout=3)
+    except OSError:
+        return 1
+    return 0 if status == 200 and json.loads(body).get("status") == "UP" else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "ready":
+        sys.exit(ready())
+    uploads(*sys.argv[2:5])
