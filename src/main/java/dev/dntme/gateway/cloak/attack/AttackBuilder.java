@@ -43,12 +43,15 @@ public final class AttackBuilder {
         return this;
     }
 
-    /** Fawkes-style decoy pull of the first member toward the farthest other person of {@code pool}. */
-    public AttackBuilder decoys(float[][] pool, double weight) {
-        if (weight > 0) {
-            extras.add(new DecoyTerm(members.get(0), pool, weight));
-        }
+    /** Another term (benchmarks measure terms the service has no setting for, e.g. a decoy pull, from the test tree). */
+    AttackBuilder term(LossTerm term) {
+        extras.add(term);
         return this;
+    }
+
+    /** The member leading the loss (a term computed on it). */
+    Member leader() {
+        return members.get(0);
     }
 
     /** The first-stage term: push the SSD's scores on each face down. */

@@ -86,7 +86,7 @@ class CloakOptimizerTest {
         CloakBudget budget = new CloakBudget(6f, 8, 0, 1, 2, 5.0, 0.0, 0.0);
         double[] toDecoy = new double[2];
         for (int i = 0; i < 2; i++) {
-            CloakOptimizer optimizer = optimizer(null, PLAIN).decoys(new float[][] {decoy}, i == 0 ? 0 : 10).build();
+            CloakOptimizer optimizer = DecoyTerm.pull(optimizer(null, PLAIN), new float[][] {decoy}, i == 0 ? 0 : 10).build();
             CloakOptimizer.Result result = optimizer.cloak(photo,
                     List.of(new Target(face.chipToImage(), face.box().getBounds())), budget, TestPhotos::jpeg90,
                     new java.util.Random(7));

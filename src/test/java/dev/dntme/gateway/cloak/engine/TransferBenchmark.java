@@ -9,6 +9,7 @@ import dev.dntme.gateway.cloak.CloakedImage;
 import dev.dntme.gateway.cloak.PortraitRun;
 import dev.dntme.gateway.cloak.Separation;
 import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.DecoyTerm;
 import dev.dntme.gateway.cloak.attack.DetectorTerm;
 import dev.dntme.gateway.cloak.attack.Ssim;
 import dev.dntme.gateway.cloak.face.FaceAligner;
@@ -70,7 +71,7 @@ class TransferBenchmark {
         float[][] decoys = decoyWeight > 0 ? decoyPool(properties) : null;
         DjlCloakEngine engine = decoyWeight > 0
                 ? new DjlCloakEngine(properties, DjlCloakEngine.ModelLoader.DEFAULT, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                        a -> a.decoys(decoys, decoyWeight))
+                        a -> DecoyTerm.pull(a, decoys, decoyWeight))
                 : new DjlCloakEngine(properties);
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());

@@ -8,14 +8,20 @@ import dev.dntme.gateway.cloak.nets.Rows;
  * Fawkes' targeted mode: each face is also pulled toward another person's embedding, the pool member
  * farthest from its own that is not the same person (at least the recogniser's threshold away); with
  * nobody else in the pool the pull is constant (untargeted). Measured: it lands in the decoy's identity for
- * the recogniser it is computed with, and does not transfer (docs/benchmarks.md); benchmarks only.
+ * the recogniser it is computed with, and does not transfer (docs/benchmarks.md); benchmarks only, so it lives in
+ * the test tree: {@code DecoyTerm.pull(builder, pool, weight)}.
  */
-final class DecoyTerm implements LossTerm {
+public final class DecoyTerm implements LossTerm {
 
     private final Member member;
     private final float[][] pool;
     private final double weight;
     private float[][] decoys;
+
+    /** Adds a decoy pull of the builder's leading recogniser toward the farthest other person of {@code pool}. */
+    public static AttackBuilder pull(AttackBuilder builder, float[][] pool, double weight) {
+        return weight > 0 ? builder.term(new DecoyTerm(builder.leader(), pool, weight)) : builder;
+    }
 
     DecoyTerm(Member member, float[][] pool, double weight) {
         this.member = member;
