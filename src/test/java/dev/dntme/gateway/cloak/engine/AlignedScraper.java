@@ -4,6 +4,7 @@ import dev.dntme.gateway.benchmark.protection.ScraperModel;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import dev.dntme.gateway.cloak.recognition.Crop;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
@@ -108,31 +109,9 @@ public final class AlignedScraper implements ScraperModel {
         return 1 - dot / Math.sqrt(na * nb + 1e-24);
     }
 
-    /** Five points of the 68: eye centres (means of 36-41, 42-47), nose tip 30, mouth corners 48, 54. */
-    static double[][] fivePoints(float[] l) {
-        return new double[][] {mean(l, 36, 41), mean(l, 42, 47), {l[60], l[61]}, {l[96], l[97]}, {l[108], l[109]}};
-    }
-
     /** Crop pixel (pixel centres at integers) to image: crop -> template frame (scale) -> image (similarity). */
     static AffineTransform cropToImage(double[][] template, int tw, int th, int width, int height, float[] landmarks68) {
-        double[][] img = fivePoints(landmarks68);
-        double pmx = 0, pmy = 0, qmx = 0, qmy = 0;
-        int n = 5;
-        for (int i = 0; i < n; i++) {
-            pmx += template[i][0] / n;
-            pmy += template[i][1] / n;
-            qmx += img[i][0] / n;
-            qmy += img[i][1] / n;
-        }
-        double dot = 0, cross = 0, norm = 0;
-        for (int i = 0; i < n; i++) {
-            double ax = template[i][0] - pmx, ay = template[i][1] - pmy, bx = img[i][0] - qmx, by = img[i][1] - qmy;
-            dot += ax * bx + ay * by;
-            cross += ax * by - ay * bx;
-            norm += ax * ax + ay * ay;
-        }
-        double a = dot / norm, b = cross / norm;
-        AffineTransform t = new AffineTransform(a, b, -b, a, qmx - (a * pmx - b * pmy), qmy - (b * pmx + a * pmy));
+        AffineTransform t = FivePointCrop.cropToImage(template, FivePointCrop.fivePoints(landmarks68));
         double sx = tw / (double) width, sy = th / (double) height;
         // crop pixel u -> template (u + 0.5) * sx - 0.5
         t.concatenate(new AffineTransform(sx, 0, 0, sy, 0.5 * sx - 0.5, 0.5 * sy - 0.5));
@@ -193,13 +172,6 @@ public final class AlignedScraper implements ScraperModel {
         }
         return c;
     }
-
-    private static double[] mean(float[] l, int from, int to) {
-        double x = 0, y = 0;
-        for (int i = from; i <= to; i++) {
-            x += l[2 * i];
-            y += l[2 * i + 1];
-        }
         return new double[] {x / (to - from + 1), y / (to - from + 1)};
     }
 }
