@@ -172,6 +172,4 @@ public final class AlignedScraper implements ScraperModel {
         }
         return c;
     }
-        return new double[] {x / (to - from + 1), y / (to - from + 1)};
-    }
 }
