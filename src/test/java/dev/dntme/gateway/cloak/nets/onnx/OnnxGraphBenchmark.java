@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Milliseconds per pass of each adopted graph (forward only, and forward + backward to the input pixels), batch 1
  * and 2, 1 and 2 intra-op threads: median of {@value #PASSES} passes after {@value #WARM_UP} warm-up passes.
- * Prints; asserts nothing. Run: {@code mvn -B -o -q test -Pbenchmark -Dtest=OnnxGraphBenchmark}.
+ * Prints; asserts nothing. Run: {@code mvn -B -o -q test -Pbenchmark -Dtest=OnnxGraphBenchmark}; {@code -Dbenchmark.threads=1}
+ * measures one thread count only (default: 1 and 2).
  */
 @Tag("benchmark")
 class OnnxGraphBenchmark {
@@ -30,7 +31,7 @@ class OnnxGraphBenchmark {
         try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
             for (SurrogateModel spec : SurrogateModel.builtIn().values()) {
                 try (OnnxGraph graph = spec.load(manager)) {
-                    for (int t : new int[] {1, 2}) {
+                    for (int t : threadCounts()) {
                         JniUtils.setNumThreads(t);
                         for (int batch : new int[] {1, 2}) {
                             double fwd = median(graph, spec, manager, batch, false);
@@ -43,6 +44,11 @@ class OnnxGraphBenchmark {
         } finally {
             JniUtils.setNumThreads(threads);
         }
+    }
+
+    private static int[] threadCounts() {
+        return Arrays.stream(System.getProperty("benchmark.threads", "1,2").split(",")).map(String::trim)
+                .mapToInt(Integer::parseInt).toArray();
     }
 
     private static double median(OnnxGraph graph, SurrogateModel spec, NDManager manager, int batch, boolean backward) {

@@ -2,8 +2,8 @@ package dev.dntme.gateway.cloak.nets.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.dntme.gateway.cloak.FaceLocator;
-import dev.dntme.gateway.cloak.LocatedFace;
+import dev.dntme.gateway.cloak.face.FaceLocator;
+import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 import java.awt.image.BufferedImage;
