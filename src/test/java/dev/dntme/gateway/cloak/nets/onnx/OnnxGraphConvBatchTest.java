@@ -72,6 +72,27 @@ class OnnxGraphConvBatchTest {
         }
     }
 
+    /** PyTorch picks its convolution path partly by the intra-op thread count: the per-conv decisions at 1 and 2 threads. */
+    @ParameterizedTest
+    @ValueSource(strings = {"edgeface-xs", "edgeface-xxs", "mobilefacenet-y1", "intel-reid-0095"})
+    void perConvDecisionsAtOneAndTwoThreads(String name) {
+        SurrogateModel spec = SurrogateModel.named(name);
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        int threads = JniUtils.getNumThreads();
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+            for (int t : new int[] {1, 2}) {
+                JniUtils.setNumThreads(t);
+                try (OnnxGraph g = OnnxGraph.load(manager, spec.file(), spec.sha256(), true)) {
+                    System.out.printf("%s, %d thread(s): %d convs, %d batched%n", name, t, g.convReport().size(),
+                            g.convReport().stream().filter(l -> l.endsWith("-> BATCHED")).count());
+                    g.convReport().stream().filter(l -> !l.endsWith("-> BATCHED")).forEach(l -> System.out.println("  " + l));
+                }
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
     private static float[][] outputAndGradient(OnnxGraph g, SurrogateModel spec, NDManager pass, float[] pixels, int n) {
         NDArray x = pass.create(pixels, new Shape(n, 3, spec.height(), spec.width()));
         x.setRequiresGradient(true);
