@@ -57,8 +57,6 @@ public final class OnnxGraph implements AutoCloseable {
     private static final double BATCH_GRADIENT_RELATIVE_L2 = 1e-2;
     /** Per-conv check tolerance: batched vs per-sample conv outputs and input gradients, relative to the largest. */
     private static final double CONV_CHECK_RELATIVE_TOLERANCE = 1e-4;
-    /** Timed passes per conv and candidate mode when choosing the fastest exact one at load. */
-    private static final int CONV_TIMING_RUNS = 7;
 
     private enum Kind { CONSTANT, SHAPE_ONLY, DATA }
 
@@ -320,11 +318,9 @@ public final class OnnxGraph implements AutoCloseable {
     /**
      * For each conv, at the input shape it gets for this graph's declared input size: a random batch of
      * {@link ConvKernel#CHECKED_BATCH} through the batched conv must give the per-sample conv's outputs and input
-     * gradient (relative {@value #CONV_CHECK_RELATIVE_TOLERANCE}); a conv whose stride equals its kernel (1x1 convs
-     * too) is also tried as a patch matrix product ({@link BatchMode#PATCHES}), a depthwise conv as a sum of strided
-     * slices times per-channel weights ({@link BatchMode#TAPS}), the same way. Of the modes that pass and
-     * one sample at a time, the one with the fastest forward+backward of a batch of 2 (timed here, at the loading
-     * thread's intra-op thread count) is kept. Without a fixed input size every conv stays per sample.
+     * gradient (relative {@value #CONV_CHECK_RELATIVE_TOLERANCE}); those convs run batched. A conv that fails and
+     * whose stride equals its kernel is tried as a patch matrix product ({@link BatchMode#PATCHES}) the same way;
+     * the rest run one sample at a time. Without a fixed input size every conv stays per sample.
      */
     private List<Step> chooseConvBatchModes(List<String> report) {
         if (inputDims[2] <= 0 || inputDims[3] <= 0) {
@@ -342,33 +338,19 @@ public final class OnnxGraph implements AutoCloseable {
                 Step s = out.get(i);
                 if (s.kernel() instanceof ConvKernel ck) {
                     Shape one = v[s.in()[0]].getShape();
-                    StringBuilder line = new StringBuilder(s.node().describe() + " input " + one + " " + ck.describe() + ":");
-                    List<ConvKernel> exact = new ArrayList<>(List.of(ck.withMode(BatchMode.PER_SAMPLE)));
-                    List<BatchMode> candidates = new ArrayList<>(List.of(BatchMode.BATCHED));
-                    if (ck.patchable()) {
-                        candidates.add(BatchMode.PATCHES);
-                    }
-                    if (ck.depthwise()) {
-                        candidates.add(BatchMode.TAPS);
-                    }
-                    for (BatchMode candidate : candidates) {
-                        ConvKernel k = ck.withMode(candidate);
-                        double[] err = convError(k, candidate, one, pass);
+                    BatchMode mode = BatchMode.PER_SAMPLE;
+                    StringBuilder line = new StringBuilder(s.node().name() + " input " + one + " " + ck.describe() + ":");
+                    for (BatchMode candidate : ck.patchable() ? new BatchMode[] {BatchMode.BATCHED, BatchMode.PATCHES}
+                            : new BatchMode[] {BatchMode.BATCHED}) {
+                        double[] err = convError(ck, candidate, one, pass);
                         line.append(String.format(" %s vs per sample: output %.1e, input gradient %.1e;", candidate, err[0],
                                 err[1]));
                         if (err[0] <= CONV_CHECK_RELATIVE_TOLERANCE && err[1] <= CONV_CHECK_RELATIVE_TOLERANCE) {
-                            exact.add(k);
+                            mode = candidate;
+                            break;
                         }
                     }
-                    double[] ms = convMillis(exact, one, pass);
-                    int best = 0;
-                    for (int k = 0; k < ms.length; k++) {
-                        line.append(String.format(" %s %.2f ms;", exact.get(k).mode(), ms[k]));
-                        best = ms[k] < ms[best] ? k : best;
-                    }
-                    BatchMode mode = exact.get(best).mode();
-                    ConvKernel chosen = exact.get(best);
-                    out.set(i, new Step(s.node(), chosen, s.in(), s.out(), s.shapeOnly()));
+                    out.set(i, new Step(s.node(), ck.withMode(mode), s.in(), s.out(), s.shapeOnly()));
                     report.add(line.append(" -> ").append(mode).toString());
                 }
             }
@@ -376,35 +358,6 @@ public final class OnnxGraph implements AutoCloseable {
             JniUtils.setGradMode(gradMode);
         }
         return out;
-    }
-
-    /**
-     * Per kernel, the fastest of {@value #CONV_TIMING_RUNS} forward+backward passes of a batch of 2 in its mode (after
-     * one warm-up; the kernels take turns, so that all see the same machine load).
-     */
-    private static double[] convMillis(List<ConvKernel> kernels, Shape one, NDManager parent) {
-        double[] best = new double[kernels.size()];
-        Arrays.fill(best, Double.MAX_VALUE);
-        try (NDManager m = parent.newSubManager()) {
-            Shape batch = new Shape(ConvKernel.CHECKED_BATCH, one.get(1), one.get(2), one.get(3));
-            float[] data = m.randomUniform(-1f, 1f, batch).toFloatArray();
-            for (int r = -1; r < CONV_TIMING_RUNS; r++) {
-                for (int k = 0; k < kernels.size(); k++) {
-                    try (NDManager run = m.newSubManager()) {
-                        NDArray x = run.create(data, batch);
-                        x.setRequiresGradient(true);
-                        long t0 = System.nanoTime();
-                        NDArray y = kernels.get(k).apply(x, kernels.get(k).mode());
-                        JniUtils.backward((PtNDArray) y, (PtNDArray) run.ones(y.getShape()), false, false);
-                        x.getGradient().toFloatArray();
-                        if (r >= 0) {
-                            best[k] = Math.min(best[k], (System.nanoTime() - t0) / 1e6);
-                        }
-                    }
-                }
-            }
-        }
-        return best;
     }
 
     /** Max |candidate - per sample| / max |per sample| of one conv's output and of its input gradient (random data). */

@@ -310,11 +310,6 @@ final class OnnxOps {
          * the same sums without PyTorch's convolution.
          */
         PATCHES,
-        /**
-         * A depthwise conv (one filter per channel) as the sum over the kernel's taps of the padded input's strided
-         * slice times that tap's per-channel weight: elementwise ops, whose backward is elementwise too.
-         */
-        TAPS,
         /** One sample at a time. */
         PER_SAMPLE
     }
@@ -340,15 +335,8 @@ final class OnnxOps {
         private final Shape dilations;
         private final int groups;
         private final BatchMode mode;
-        private final NDArray[] tapWeights; // depthwise: per tap, the per-channel weights [1, C, 1, 1]
 
         ConvKernel(NDArray weight, NDArray bias, Shape strides, Shape pads, Shape dilations, int groups, BatchMode mode) {
-            this(weight, bias, strides, pads, dilations, groups, mode, null);
-        }
-
-        private ConvKernel(NDArray weight, NDArray bias, Shape strides, Shape pads, Shape dilations, int groups, BatchMode mode,
-                NDArray[] tapWeights) {
-            this.tapWeights = tapWeights;
             this.weight = weight;
             this.bias = bias;
             this.strides = strides;
@@ -367,31 +355,6 @@ final class OnnxOps {
         boolean patchable() {
             return groups == 1 && pads.get(0) == 0 && pads.get(1) == 0 && dilations.get(0) == 1 && dilations.get(1) == 1
                     && strides.get(0) == weight.getShape().get(2) && strides.get(1) == weight.getShape().get(3);
-        }
-
-        /** Whether {@link BatchMode#TAPS} applies: one filter per channel (groups = input = output channels). */
-        boolean depthwise() {
-            return groups > 1 && weight.getShape().get(1) == 1 && weight.getShape().get(0) == groups;
-        }
-
-        private NDArray taps(NDArray x) {
-            Shape s = x.getShape();
-            long kh = weight.getShape().get(2), kw = weight.getShape().get(3);
-            long sh = strides.get(0), sw = strides.get(1), dh = dilations.get(0), dw = dilations.get(1);
-            long ph = pads.get(0), pw = pads.get(1);
-            long oh = (s.get(2) + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
-            long ow = (s.get(3) + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
-            NDArray p = ph == 0 && pw == 0 ? x : x.pad(new Shape(pw, pw, ph, ph), 0);
-            NDArray y = null;
-            for (long i = 0; i < kh; i++) {
-                for (long j = 0; j < kw; j++) {
-                    NDArray slice = p.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addAllDim()
-                            .addSliceDim(i * dh, i * dh + sh * (oh - 1) + 1, sh).addSliceDim(j * dw, j * dw + sw * (ow - 1) + 1, sw));
-                    NDArray term = slice.mul(tapWeights[(int) (i * kw + j)]);
-                    y = y == null ? term : y.add(term);
-                }
-            }
-            return bias == null ? y : y.add(bias.reshape(1, bias.size(), 1, 1));
         }
 
         /** [N,C,H,W] -> patches [N, C*kh*kw, oh*ow] -> W [O, C*kh*kw] x patches + b -> [N,O,oh,ow], contiguous NCHW. */
@@ -415,17 +378,7 @@ final class OnnxOps {
         }
 
         ConvKernel withMode(BatchMode m) {
-            NDArray[] taps = tapWeights;
-            if (m == BatchMode.TAPS && taps == null) {
-                long c = weight.getShape().get(0), kh = weight.getShape().get(2), kw = weight.getShape().get(3);
-                taps = new NDArray[(int) (kh * kw)];
-                for (int t = 0; t < taps.length; t++) {
-                    NDArray tap = weight.reshape(c, kh * kw).get(new ai.djl.ndarray.index.NDIndex(":, " + t));
-                    taps[t] = contiguous(tap).reshape(1, c, 1, 1);
-                    tap.close();
-                }
-            }
-            return new ConvKernel(weight, bias, strides, pads, dilations, groups, m, taps);
+            return new ConvKernel(weight, bias, strides, pads, dilations, groups, m);
         }
 
         long outChannels() {
@@ -486,9 +439,6 @@ final class OnnxOps {
         NDArray apply(NDArray x, BatchMode m) {
             if (m == BatchMode.PATCHES) {
                 return patches(x);
-            }
-            if (m == BatchMode.TAPS) {
-                return taps(x);
             }
             long n = x.getShape().get(0);
             if (n == 1 || (m == BatchMode.BATCHED && n == CHECKED_BATCH)) {
