@@ -339,7 +339,7 @@ public final class OnnxGraph implements AutoCloseable {
                 if (s.kernel() instanceof ConvKernel ck) {
                     Shape one = v[s.in()[0]].getShape();
                     BatchMode mode = BatchMode.PER_SAMPLE;
-                    StringBuilder line = new StringBuilder(s.node().name() + " input " + one + " " + ck.describe() + ":");
+                    StringBuilder line = new StringBuilder(s.node().describe() + " input " + one + " " + ck.describe() + ":");
                     for (BatchMode candidate : ck.patchable() ? new BatchMode[] {BatchMode.BATCHED, BatchMode.PATCHES}
                             : new BatchMode[] {BatchMode.BATCHED}) {
                         double[] err = convError(ck, candidate, one, pass);
