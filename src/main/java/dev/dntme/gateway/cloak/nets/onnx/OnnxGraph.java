@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.BatchMode;
+import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.ConvKernel;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.Kernel;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxProto.Node;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,6 +48,15 @@ public final class OnnxGraph implements AutoCloseable {
     private static final int MAX_CACHED_SHAPES = 16;
     /** Self-check tolerance: batch-of-2 vs batch-of-1 outputs, relative to the largest output magnitude. */
     private static final double BATCH_CHECK_RELATIVE_TOLERANCE = 1e-3;
+    /**
+     * Self-check of the input gradient, batch of 2 vs two of 1, as ||difference|| / ||gradient||: not the largest
+     * element's difference, since a (P)ReLU input that rounds to the other side of 0 changes single gradient
+     * elements by a lot (seen: 7e-3 of the largest element on reid-0095 at 2e-6 relative L2); a wrong convolution
+     * changes all of them (10% and more in the cases measured).
+     */
+    private static final double BATCH_GRADIENT_RELATIVE_L2 = 1e-2;
+    /** Per-conv check tolerance: batched vs per-sample conv outputs and input gradients, relative to the largest. */
+    private static final double CONV_CHECK_RELATIVE_TOLERANCE = 1e-4;
 
     private enum Kind { CONSTANT, SHAPE_ONLY, DATA }
 
@@ -58,10 +72,11 @@ public final class OnnxGraph implements AutoCloseable {
     private final long[] inputDims; // declared [N, C, H, W], -1 where symbolic
     private final Map<Shape, NDArray[]> shapeValues = new ConcurrentHashMap<>();
     private final Map<Shape, NDManager> shapeManagers = new ConcurrentHashMap<>();
+    private final List<String> convReport;
     private int outputSize;
 
     private OnnxGraph(NDManager manager, String name, List<Step> steps, NDArray[] constants, int inputSlot, int outputSlot,
-            long[] inputDims) {
+            long[] inputDims, List<String> convReport) {
         this.manager = manager;
         this.name = name;
         this.steps = steps;
@@ -69,6 +84,7 @@ public final class OnnxGraph implements AutoCloseable {
         this.inputSlot = inputSlot;
         this.outputSlot = outputSlot;
         this.inputDims = inputDims;
+        this.convReport = convReport;
     }
 
     /**
@@ -106,12 +122,37 @@ public final class OnnxGraph implements AutoCloseable {
     }
 
     static OnnxGraph load(NDManager parent, String name, byte[] bytes, String expectedSha256) {
+        return load(parent, name, bytes, expectedSha256, true);
+    }
+
+    /**
+     * @param optimise false: no Conv+Add/Mul folding and every conv per sample (the interpreter as it was before
+     *                 per-conv batch checks; for benchmarks and tests that compare the two)
+     */
+    static OnnxGraph load(NDManager parent, String location, String expectedSha256, boolean optimise) {
+        Path file = Path.of(location);
+        try {
+            if (Files.isRegularFile(file)) {
+                return load(parent, location, Files.readAllBytes(file), expectedSha256, optimise);
+            }
+            try (InputStream in = OnnxGraph.class.getClassLoader().getResourceAsStream(location)) {
+                if (in == null) {
+                    throw new IOException("model file neither on disk nor on the classpath: " + location);
+                }
+                return load(parent, location, in.readAllBytes(), expectedSha256, optimise);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + location, e);
+        }
+    }
+
+    static OnnxGraph load(NDManager parent, String name, byte[] bytes, String expectedSha256, boolean optimise) {
         String actual = sha256(bytes);
         if (expectedSha256 == null || !actual.equalsIgnoreCase(expectedSha256.trim())) {
             throw new IllegalArgumentException("SHA-256 mismatch for " + name + ": expected " + expectedSha256
                     + ", file has " + actual + "; refusing to load it");
         }
-        return fromModel(parent, name, OnnxProto.parseModel(ByteBuffer.wrap(bytes)));
+        return fromModel(parent, name, OnnxProto.parseModel(ByteBuffer.wrap(bytes)), optimise);
     }
 
     /** The op types this interpreter implements. */
@@ -119,7 +160,7 @@ public final class OnnxGraph implements AutoCloseable {
         return OnnxOps.supported();
     }
 
-    private static OnnxGraph fromModel(NDManager parent, String name, OnnxProto.Model model) {
+    private static OnnxGraph fromModel(NDManager parent, String name, OnnxProto.Model model, boolean optimise) {
         Long opset = model.opsets().get("");
         if (opset == null || opset < OnnxOps.MIN_OPSET || opset > OnnxOps.MAX_OPSET) {
             throw new UnsupportedOnnxException(name + ": ONNX opset " + opset + " (supported " + OnnxOps.MIN_OPSET + ".."
@@ -196,15 +237,176 @@ public final class OnnxGraph implements AutoCloseable {
             if (outputSlot == null || kinds.get(outputSlot) != Kind.DATA) {
                 throw new UnsupportedOnnxException(name + ": the output '" + g.outputs().get(0).name() + "' does not depend on the input");
             }
+            if (optimise) {
+                steps = foldConvAffine(steps, constantList, outputSlot, manager);
+            }
             NDArray[] constants = dropUnused(constantList.toArray(new NDArray[0]), steps);
+            List<String> report = new ArrayList<>();
             OnnxGraph graph = new OnnxGraph(manager, name, List.copyOf(steps), constants, inputSlot, outputSlot,
-                    inputs.get(0).dims());
+                    inputs.get(0).dims(), report);
+            if (optimise) {
+                // the same graph with each conv's checked batch mode (a new instance: its steps are final)
+                graph = new OnnxGraph(manager, name, graph.chooseConvBatchModes(report), constants, inputSlot, outputSlot,
+                        inputs.get(0).dims(), List.copyOf(report));
+            }
             graph.outputSize = graph.selfCheck();
             return graph;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Folds a Conv followed by an Add or Mul of a per-output-channel (or single) constant into the conv's bias or
+     * weights, when the conv's output has no other reader: {@code conv(x, W) + b + c} is {@code conv(x, W, b + c)},
+     * {@code (conv(x, W) + b) * s} is {@code conv(x, W * s, b * s)}. Repeated, so Conv-Mul-Add chains fold too.
+     * The folded step keeps the conv's inputs (so its weights stay alive) and takes over the Add's or Mul's outputs.
+     */
+    private static List<Step> foldConvAffine(List<Step> steps, List<NDArray> constants, int outputSlot, NDManager manager) {
+        List<Step> out = new ArrayList<>(steps);
+        Map<Integer, Integer> readers = new HashMap<>();
+        for (Step s : out) {
+            for (int i : s.in()) {
+                readers.merge(i, 1, Integer::sum);
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            while (out.get(i).kernel() instanceof ConvKernel ck) {
+                Step conv = out.get(i);
+                int o = conv.out()[0];
+                if (o == outputSlot || readers.getOrDefault(o, 0) != 1) {
+                    break;
+                }
+                int j = i + 1;
+                while (j < out.size() && !reads(out.get(j), o)) {
+                    j++;
+                }
+                if (j == out.size()) {
+                    break;
+                }
+                Step next = out.get(j);
+                String op = next.node().opType();
+                if (!(op.equals("Add") || op.equals("Mul")) || next.in().length != 2 || next.in()[0] == next.in()[1]) {
+                    break;
+                }
+                int other = next.in()[0] == o ? next.in()[1] : next.in()[0];
+                NDArray c = other < 0 ? null : constants.get(other);
+                if (c == null || !ck.isPerChannel(c)) {
+                    break;
+                }
+                ConvKernel folded = op.equals("Add") ? ck.plusBias(c, manager) : ck.times(c, manager);
+                OnnxProto.Node n = conv.node();
+                OnnxProto.Node merged = new OnnxProto.Node(n.name() + "+" + next.node().name(), n.opType(), n.domain(),
+                        n.inputs(), next.node().outputs(), n.attributes());
+                out.set(i, new Step(merged, folded, conv.in(), next.out(), false));
+                out.remove(j);
+            }
+        }
+        return out;
+    }
+
+    private static boolean reads(Step s, int slot) {
+        for (int i : s.in()) {
+            if (i == slot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For each conv, at the input shape it gets for this graph's declared input size: a random batch of
+     * {@link ConvKernel#CHECKED_BATCH} through the batched conv must give the per-sample conv's outputs and input
+     * gradient (relative {@value #CONV_CHECK_RELATIVE_TOLERANCE}); those convs run batched. A conv that fails and
+     * whose stride equals its kernel is tried as a patch matrix product ({@link BatchMode#PATCHES}) the same way;
+     * the rest run one sample at a time. Without a fixed input size every conv stays per sample.
+     */
+    private List<Step> chooseConvBatchModes(List<String> report) {
+        if (inputDims[2] <= 0 || inputDims[3] <= 0) {
+            report.add("input size not fixed: every conv per sample");
+            return steps;
+        }
+        List<Step> out = new ArrayList<>(steps);
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager pass = manager.newSubManager()) {
+            long c = inputDims[1] > 0 ? inputDims[1] : 3;
+            JniUtils.setGradMode(false);
+            NDArray[] v = run(pass, pass.randomUniform(-1f, 1f, new Shape(1, c, inputDims[2], inputDims[3])));
+            JniUtils.setGradMode(true);
+            for (int i = 0; i < out.size(); i++) {
+                Step s = out.get(i);
+                if (s.kernel() instanceof ConvKernel ck) {
+                    Shape one = v[s.in()[0]].getShape();
+                    BatchMode mode = BatchMode.PER_SAMPLE;
+                    StringBuilder line = new StringBuilder(s.node().describe() + " input " + one + " " + ck.describe() + ":");
+                    for (BatchMode candidate : ck.patchable() ? new BatchMode[] {BatchMode.BATCHED, BatchMode.PATCHES}
+                            : new BatchMode[] {BatchMode.BATCHED}) {
+                        double[] err = convError(ck, candidate, one, pass);
+                        line.append(String.format(" %s vs per sample: output %.1e, input gradient %.1e;", candidate, err[0],
+                                err[1]));
+                        if (err[0] <= CONV_CHECK_RELATIVE_TOLERANCE && err[1] <= CONV_CHECK_RELATIVE_TOLERANCE) {
+                            mode = candidate;
+                            break;
+                        }
+                    }
+                    out.set(i, new Step(s.node(), ck.withMode(mode), s.in(), s.out(), s.shapeOnly()));
+                    report.add(line.append(" -> ").append(mode).toString());
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return out;
+    }
+
+    /** Max |candidate - per sample| / max |per sample| of one conv's output and of its input gradient (random data). */
+    private static double[] convError(ConvKernel ck, BatchMode candidate, Shape one, NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            Shape batch = new Shape(ConvKernel.CHECKED_BATCH, one.get(1), one.get(2), one.get(3));
+            float[] data = m.randomUniform(-1f, 1f, batch).toFloatArray();
+            float[][] batched = convAndGradient(ck, candidate, data, batch, m);
+            float[][] single = convAndGradient(ck, BatchMode.PER_SAMPLE, data, batch, m);
+            return new double[] {relativeDifference(batched[0], single[0]), relativeDifference(batched[1], single[1])};
+        }
+    }
+
+    /** The conv's output for {@code data}, and the gradient to {@code data} of sum(output * fixed pseudo-random weights). */
+    private static float[][] convAndGradient(ConvKernel ck, BatchMode mode, float[] data, Shape shape, NDManager m) {
+        NDArray x = m.create(data, shape);
+        x.setRequiresGradient(true);
+        NDArray y = ck.apply(x, mode);
+        float[] r = new float[(int) y.size()];
+        java.util.Random rng = new java.util.Random(1);
+        for (int k = 0; k < r.length; k++) {
+            r[k] = rng.nextFloat() * 2 - 1;
+        }
+        NDArray loss = y.mul(m.create(r, y.getShape())).sum();
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
+        return new float[][] {y.toFloatArray(), x.getGradient().toFloatArray()};
+    }
+
+    /** max |a - ref| / max |ref| (NaN-safe: a NaN gives NaN, which fails any {@code <=} check). */
+    static double relativeL2(float[] a, float[] ref) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = (double) a[i] - ref[i];
+            diff += d * d;
+            norm += (double) ref[i] * ref[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    private static double relativeDifference(float[] a, float[] ref) {
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = Math.abs(a[i] - ref[i]);
+            diff = Double.isNaN(d) ? Double.NaN : Math.max(diff, d);
+            scale = Math.max(scale, Math.abs(ref[i]));
+        }
+        return diff / scale;
     }
 
     private static Kind max(Kind a, Kind b) {
@@ -379,8 +581,49 @@ public final class OnnxGraph implements AutoCloseable {
                 throw new UnsupportedOnnxException(name + ": a batch of 2 does not give the two samples' own outputs (max "
                         + "difference " + diff + " of " + scale + "); the graph is not batch-independent");
             }
+            float[] data = two.toFloatArray();
+            float[] gradBoth = inputGradient(pass, data, 2, c);
+            float[] gradFirst = inputGradient(pass, Arrays.copyOfRange(data, 0, data.length / 2), 1, c);
+            float[] gradSecond = inputGradient(pass, Arrays.copyOfRange(data, data.length / 2, data.length), 1, c);
+            float[] gradOnes = new float[data.length];
+            System.arraycopy(gradFirst, 0, gradOnes, 0, gradFirst.length);
+            System.arraycopy(gradSecond, 0, gradOnes, gradFirst.length, gradSecond.length);
+            double gradError = relativeL2(gradBoth, gradOnes);
+            if (!(gradError <= BATCH_GRADIENT_RELATIVE_L2)) {
+                throw new UnsupportedOnnxException(name + ": the input gradient of a batch of 2 differs from the two "
+                        + "samples' own (relative L2 difference " + gradError + "); the graph is not batch-independent");
+            }
             return first.length;
         }
+    }
+
+    /** Gradient to the input of sum(output * fixed pseudo-random weights), for {@code n} samples given as NCHW data. */
+    private float[] inputGradient(NDManager parent, float[] data, int n, long c) {
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager m = parent.newSubManager()) {
+            JniUtils.setGradMode(true);
+            NDArray x = m.create(data, new Shape(n, c, inputDims[2], inputDims[3]));
+            x.setRequiresGradient(true);
+            NDArray y = forward(m, x);
+            long per = y.getShape().get(1);
+            float[] r = new float[(int) y.size()];
+            for (int s = 0; s < n; s++) { // the same weights for every sample, so batch and singles compare
+                java.util.Random rng = new java.util.Random(3);
+                for (int k = 0; k < per; k++) {
+                    r[(int) (s * per + k)] = rng.nextFloat() * 2 - 1;
+                }
+            }
+            NDArray loss = y.mul(m.create(r, y.getShape())).sum();
+            JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
+            return x.getGradient().toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** One line per conv: its input shape, weights, batched-vs-per-sample errors and the mode chosen at load. */
+    List<String> convReport() {
+        return convReport;
     }
 
     /** Input channels ({@code C} of NCHW). */
