@@ -51,7 +51,8 @@ class LogAndMetricsPrivacyTest {
     private static final String WRONG_TOKEN = "wrong-" + UUID.randomUUID().toString().replace("-", "");
 
     /** Mapped by the application outside /v1, open on purpose: the console's static page and the error page. */
-    private static final Set<String> OPEN_PATHS = Set.of("/console", "/console/", "/error");
+    /** Open on purpose: the console's static page, errors, and the OpenAPI contract (docs/operations.md; it holds no data). */
+    private static final Set<String> OPEN_PATHS = Set.of("/console", "/console/", "/error", "/v3/api-docs", "/v3/api-docs.yaml");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
