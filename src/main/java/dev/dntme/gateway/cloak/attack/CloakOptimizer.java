@@ -154,34 +154,7 @@ public final class CloakOptimizer {
             round++;
             double[] estimated = estimates.clone();
             check = publishCheck(photo);
-            boolean done = true;
-            Arrays.fill(checkedSsim, Double.NaN);
-            List<boolean[]> wanted = new ArrayList<>();
-            for (LossTerm t : terms) {
-                boolean[] w = t.wantsMore(photo, check.decoded());
-                if (w != null) {
-                    wanted.add(w);
-                }
-            }
-            for (int f = 0; f < n; f++) {
-                distance[f] = check.distances()[0][f];
-                active[f] = distance[f] < budget.targetDistance();
-                for (int m = 1; m < members.size(); m++) {
-                    active[f] |= check.distances()[m][f] < members.get(m).target();
-                }
-                for (boolean[] w : wanted) {
-                    active[f] |= w[f];
-                }
-                // the cap gives SSIM back only from a face already past its target: protection comes first
-                if (photo.caps != null && ssimFloor > 0 && (options.adaptive() || distance[f] >= budget.targetDistance())) {
-                    checkedSsim[f] = Ssim.of(image, check.decoded(), targets.get(f).box());
-                    if (checkedSsim[f] < ssimFloor) {
-                        Caps.shrink(photo, f, checkedSsim[f], ssimFloor);
-                        active[f] = true;
-                    }
-                }
-                done &= !active[f];
-            }
+            boolean done = settle(photo, check, budget, ssimFloor, active, distance, checkedSsim);
             options.checkObserver().checked(round, totalSteps, estimated, distance.clone());
             if (allAtLeast(distance, budget.failDistance())) {
                 // a later round (a shrunk cap, an unlucky JPEG) can end worse: this one's bytes stay publishable
@@ -199,6 +172,45 @@ public final class CloakOptimizer {
             Arrays.fill(checkedSsim, Double.NaN);
         }
         return result(check, distance, checkedSsim, targets, image, budget, round, totalSteps);
+    }
+
+    /**
+     * After a publish check: each face's distance (the leader's), whether it needs more steps (any member short of
+     * its target, a term wanting more, or its SSIM over budget, which also shrinks its caps), its measured SSIM.
+     *
+     * @return whether every face is done
+     */
+    private boolean settle(Photo photo, Check check, CloakBudget budget, double ssimFloor, boolean[] active, double[] distance,
+            double[] checkedSsim) {
+        boolean done = true;
+        Arrays.fill(checkedSsim, Double.NaN);
+        List<boolean[]> wanted = new ArrayList<>();
+        for (LossTerm t : terms) {
+            boolean[] w = t.wantsMore(photo, check.decoded());
+            if (w != null) {
+                wanted.add(w);
+            }
+        }
+        for (int f = 0; f < photo.size(); f++) {
+            distance[f] = check.distances()[0][f];
+            active[f] = distance[f] < budget.targetDistance();
+            for (int m = 1; m < members.size(); m++) {
+                active[f] |= check.distances()[m][f] < members.get(m).target();
+            }
+            for (boolean[] w : wanted) {
+                active[f] |= w[f];
+            }
+            // the cap gives SSIM back only from a face already past its target: protection comes first
+            if (photo.caps != null && ssimFloor > 0 && (options.adaptive() || distance[f] >= budget.targetDistance())) {
+                checkedSsim[f] = Ssim.of(photo.image(), check.decoded(), photo.targets().get(f).box());
+                if (checkedSsim[f] < ssimFloor) {
+                    Caps.shrink(photo, f, checkedSsim[f], ssimFloor);
+                    active[f] = true;
+                }
+            }
+            done &= !active[f];
+        }
+        return done;
     }
 
     /** One signed gradient step on the grids of the active faces, through every recogniser's crop and the terms. */
