@@ -11,13 +11,12 @@ import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;
+import dev.dntme.gateway.support.UrlConnectionRecorder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -55,18 +54,7 @@ class FlaggedUploadTest {
     static {
         // Before the application context exists: the application must switch DJL offline by itself.
         System.clearProperty(DjlOfflineMode.PROPERTY);
-        previous = ProxySelector.getDefault();
-        ProxySelector.setDefault(new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                CONNECTIONS.add(uri);
-                return List.of(Proxy.NO_PROXY);
-            }
-
-            @Override
-            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-            }
-        });
+        previous = UrlConnectionRecorder.install(CONNECTIONS);
     }
 
     @DynamicPropertySource

@@ -3,11 +3,9 @@ package dev.dntme.gateway.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dntme.gateway.support.GatewayTestSupport;
-import java.io.IOException;
+import dev.dntme.gateway.support.UrlConnectionRecorder;
 import java.net.InetAddress;
-import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,17 +48,7 @@ class OpenApiContractTest {
 
     static {
         // Every URL connection the application opens (its S3 client included) while it serves the contract.
-        ProxySelector.setDefault(new ProxySelector() {
-            @Override
-            public List<Proxy> select(URI uri) {
-                CONNECTIONS.add(uri);
-                return List.of(Proxy.NO_PROXY);
-            }
-
-            @Override
-            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
-            }
-        });
+        UrlConnectionRecorder.install(CONNECTIONS);
     }
 
     @DynamicPropertySource
