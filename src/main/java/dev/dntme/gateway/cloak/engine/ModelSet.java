@@ -31,7 +31,7 @@ record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published
                 loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold(), own));
             }
             locator = new FaceLocator(p.minDetectionScore().floatValue());
-            published = new PublishedFaces(p.redetectOnPublish());
+            published = new PublishedFaces(locator, p.redetectOnPublish());
             return new ModelSet(manager, locator, published, List.copyOf(loaded));
         } catch (RuntimeException | Error e) {
             if (locator != null) {
@@ -48,8 +48,8 @@ record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published
 
     @Override
     public void close() {
-        locator.close();
         published.close();
+        locator.close();
         recognizers.forEach(Recognizer::close);
         manager.close();
     }

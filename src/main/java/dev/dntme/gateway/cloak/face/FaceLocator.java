@@ -90,6 +90,14 @@ public final class FaceLocator implements AutoCloseable {
         return landmarkNet.landmarks(image, boxes);
     }
 
+    FaceDetector detector() {
+        return detector;
+    }
+
+    LandmarkNet landmarkNet() {
+        return landmarkNet;
+    }
+
     @Override
     public void close() {
         manager.close();

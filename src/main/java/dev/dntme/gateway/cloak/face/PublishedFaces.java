@@ -13,7 +13,8 @@ import java.util.List;
  * every one of these alignments and counts the closest: a face is done only when it is past the bar however it is
  * found.
  *
- * <p>Thread-safety as {@link FaceLocator}: one instance per worker is the simple choice.
+ * <p>Thread-safety as {@link FaceLocator}, whose SSD and landmark net it shares: one instance per worker, next to
+ * that worker's locator.
  */
 public final class PublishedFaces implements AutoCloseable {
 
@@ -26,17 +27,20 @@ public final class PublishedFaces implements AutoCloseable {
     private final LandmarkNet landmarks;
     private final boolean redetect;
 
-    /** @param redetect false: only re-fit the landmarks in the faces' own boxes (no detector runs) */
-    public PublishedFaces(boolean redetect) {
+    /**
+     * @param locator  whose SSD and landmark net it reuses (no second copy of their weights); it must outlive this
+     * @param redetect false: only re-fit the landmarks in the faces' own boxes (no detector runs)
+     */
+    public PublishedFaces(FaceLocator locator, boolean redetect) {
         this.manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
         try {
-            this.landmarks = new LandmarkNet(manager);
-            this.ssd = redetect ? new FaceDetector(manager) : null;
             this.tiny = redetect ? new TinyFaceDetector(manager) : null;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+        this.landmarks = locator.landmarkNet();
+        this.ssd = redetect ? locator.detector() : null;
         this.redetect = redetect;
     }
 
@@ -90,6 +94,7 @@ public final class PublishedFaces implements AutoCloseable {
         return inter / (a.getWidth() * a.getHeight() + b.getWidth() * b.getHeight() - inter);
     }
 
+    /** Frees the Tiny detector; the shared nets stay with their locator. */
     @Override
     public void close() {
         manager.close();

@@ -35,7 +35,7 @@ class CloakOptimizerTest {
         manager = NDManager.newBaseManager();
         net = FaceRecognitionNet.load(manager, CloakProperties.defaults().modelLocation());
         locator = new FaceLocator();
-        published = new PublishedFaces(false);
+        published = new PublishedFaces(locator, false);
     }
 
     @AfterAll

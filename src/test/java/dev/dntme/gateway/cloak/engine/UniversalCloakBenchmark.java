@@ -102,7 +102,7 @@ class UniversalCloakBenchmark {
             faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
             mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
             locator = new FaceLocator();
-            PublishedFaces published = new PublishedFaces(false);
+            PublishedFaces published = new PublishedFaces(locator, false);
             AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, published::alignments, eot,
                     new AttackOptions(transfer.cell(), transfer.momentum(), transfer.tiSigma(), 0, 0, 0.95, false, null, null, null, 0))
                     .member(Recognizers.dlib(dlib, 0.6), 1.0, 0.0);

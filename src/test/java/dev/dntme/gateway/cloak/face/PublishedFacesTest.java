@@ -14,8 +14,8 @@ class PublishedFacesTest {
     @Test
     void aFaceIsReFoundByItsOwnBoxAndByARedetectionAndAnEmptyAreaByNoDetector() {
         BufferedImage photo = TestPhotos.read("groups/obama_and_biden.jpg");
-        try (FaceLocator locator = new FaceLocator(); PublishedFaces redetecting = new PublishedFaces(true);
-                PublishedFaces ownBox = new PublishedFaces(false)) {
+        try (FaceLocator locator = new FaceLocator(); PublishedFaces redetecting = new PublishedFaces(locator, true);
+                PublishedFaces ownBox = new PublishedFaces(locator, false)) {
             List<LocatedFace> faces = locator.locate(photo);
             List<Rectangle2D> boxes = new java.util.ArrayList<>(faces.stream().map(LocatedFace::box).toList());
             boxes.add(new Rectangle2D.Double(0, 0, 40, 40)); // a corner with no face: no detection overlaps it
