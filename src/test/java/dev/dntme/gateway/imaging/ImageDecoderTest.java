@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
 
 class ImageDecoderTest {
 
-    private final ImagingProperties defaults = new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f);
+    private final ImagingProperties defaults = new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f, ImagingProperties.Media.defaults());
     private final ImageDecoder decoder = new ImageDecoder(new ImageLimits(defaults));
 
     private static Problem problemOf(Runnable call) {
@@ -81,7 +81,7 @@ class ImageDecoderTest {
     @Test
     void limitsAreCheckedFromTheHeaderBeforeAnyPixelIsDecoded() {
         ImageDecoder strict = new ImageDecoder(new ImageLimits(
-                new ImagingProperties(DataSize.ofMegabytes(25), 1_000, 20_000, 0.9f)));
+                new ImagingProperties(DataSize.ofMegabytes(25), 1_000, 20_000, 0.9f, ImagingProperties.Media.defaults())));
 
         assertThat(problemOf(() -> strict.decode(TestImages.png(40, 40)))).isEqualTo(Problem.IMAGE_TOO_LARGE);
         assertThat(problemOf(() -> decoder.decode(TestImages.pngDeclaring(1, 30_000)))).isEqualTo(Problem.IMAGE_DIMENSIONS);
@@ -92,7 +92,7 @@ class ImageDecoderTest {
     @Test
     void bytesOverTheLimitAreRefusedBeforeDecoding() {
         ImageDecoder tiny = new ImageDecoder(new ImageLimits(
-                new ImagingProperties(DataSize.ofBytes(100), 50_000_000, 20_000, 0.9f)));
+                new ImagingProperties(DataSize.ofBytes(100), 50_000_000, 20_000, 0.9f, ImagingProperties.Media.defaults())));
 
         assertThat(problemOf(() -> tiny.decode(TestImages.jpeg(64, 64)))).isEqualTo(Problem.PAYLOAD_TOO_LARGE);
     }

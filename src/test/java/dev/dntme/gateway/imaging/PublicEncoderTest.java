@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
 class PublicEncoderTest {
 
     private final PublicEncoder encoder = new PublicEncoder(
-            new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f));
+            new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f, ImagingProperties.Media.defaults()));
 
     @Test
     void aFlaggedJpegCarriesTheDataMiningProhibitedMarkAndStillDecodes() throws Exception {
