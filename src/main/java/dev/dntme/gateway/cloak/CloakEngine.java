@@ -21,6 +21,35 @@ public interface CloakEngine {
      */
     CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder);
 
+    /**
+     * Cloaks the frames of an animation or video in order, on one worker: faces are found in every frame and tracked
+     * from frame to frame, and each face's cloak starts from where the previous frame's ended (in the face's own
+     * aligned coordinates), so later frames cost a few steps. Each frame is measured on {@code frameEncoder}'s bytes
+     * while it is made; the finished file must still pass {@link #verifyFrames}.
+     *
+     * @param frameEncoder one frame encoded as the published file will hold it ({@link ImageEncoder})
+     * @param sink         receives every frame, cloaked or (no face) unchanged, in order
+     * @throws CloakFailedException      a face in some frame cannot be protected: publish nothing
+     * @throws CloakUnavailableException the engine is not ready or busy: try again later
+     */
+    default CloakedFrames cloakFrames(FrameSource frames, CloakStrength strength, ImageEncoder frameEncoder, FrameSink sink,
+            FrameListener listener) {
+        throw new CloakUnavailableException("this cloak engine cannot cloak animations or videos");
+    }
+
+    /**
+     * The check of the finished file: every frame of {@code published} (decoded from the bytes that will be public) is
+     * measured against the same frame of {@code originals}, at every face the cloak pass cloaked and at every face the
+     * detector finds in the published frame. Any face under the strength's fail bar fails the whole file.
+     *
+     * @return the receipt, with {@link ProtectionReceipt.Frames} measured on the published frames
+     * @throws CloakFailedException a published frame shows a face that is not protected
+     */
+    default ProtectionReceipt verifyFrames(CloakedFrames cloaked, CloakStrength strength, FrameSource originals,
+            FrameSource published, FrameListener listener) {
+        throw new CloakUnavailableException("this cloak engine cannot check animations or videos");
+    }
+
     /** True once every model is loaded and warmed up. */
     boolean isReady();
 

@@ -70,7 +70,43 @@ public record CloakProperties(
         @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
         Boolean redetectOnPublish,
         @Min(0) @Max(16) Integer othersPerStep,
-        Map<String, @Valid OnnxRecognizer> onnxRecognizers) {
+        Map<String, @Valid OnnxRecognizer> onnxRecognizers,
+        @Valid Frames frames) {
+
+    /**
+     * Animations and videos ({@code dntme.cloak.frames.*}): a frame whose faces were all tracked from the previous
+     * frame starts from that frame's cloak and gets this smaller budget (same cap and bars as its strength); a frame
+     * with a new face, or a warm frame that falls short, gets the strength's whole budget.
+     *
+     * @param timeout         longest one animation or video may hold a worker (its cloak pass, then its check)
+     * @param warmSteps       most steps in a warm frame's first round (it is checked after 1 when the estimate clears)
+     * @param warmRetrySteps  steps in each further round of a warm frame
+     * @param warmRounds      publish checks of a warm frame before it falls back to the whole budget
+     */
+    public record Frames(@NotNull Duration timeout, @NotNull @Min(1) @Max(100) Integer warmSteps,
+            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds) {
+
+        public Frames {
+            timeout = timeout != null ? timeout : Duration.ofMinutes(30);
+            warmSteps = warmSteps != null ? warmSteps : 3;
+            warmRetrySteps = warmRetrySteps != null ? warmRetrySteps : 2;
+            warmRounds = warmRounds != null ? warmRounds : 2;
+        }
+
+        static Frames defaults() {
+            return new Frames(null, null, null, null);
+        }
+    }
+
+    /**
+     * A frame's budget when its cloak starts from the previous frame's: the strength's cap and bars, fewer steps, an
+     * early check after the first step.
+     */
+    public CloakBudget warmBudget(CloakStrength strength) {
+        CloakBudget b = budget(strength);
+        return new CloakBudget(b.epsilon(), frames.warmSteps(), frames.warmRetrySteps(), frames.warmRounds(), b.eotSamples(),
+                b.targetDistance(), b.failDistance(), b.minFaceSsim(), Math.max(0.0, b.checkMargin()), 1);
+    }
 
     /**
      * A platform's own ONNX recogniser, by configuration: a network trained on an ArcFace-style five-point crop
@@ -291,6 +327,7 @@ public record CloakProperties(
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
         transfer = transfer != null ? transfer : Transfer.defaults();
+        frames = frames != null ? frames : Frames.defaults();
         onnxRecognizers = onnxRecognizers != null ? Map.copyOf(onnxRecognizers) : Map.of();
         for (String name : onnxRecognizers.keySet()) {
             if (Recognizers.names().contains(name)) {
@@ -324,7 +361,7 @@ public record CloakProperties(
 
     /** Everything at its default. */
     public static CloakProperties defaults() {
-        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The optimiser budget for a strength. */

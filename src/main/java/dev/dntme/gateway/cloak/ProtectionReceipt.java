@@ -7,9 +7,27 @@ import java.util.List;
  *
  * @param modelVersion the cloak model set that made it (re-cloak targets older versions)
  * @param strength     the budget level used
- * @param faces        one entry per detected face
+ * @param faces        one entry per detected face (an animation or video: the faces of its least protected frame)
+ * @param frames       an animation or video: what the check of every published frame measured (null for stills)
  */
-public record ProtectionReceipt(String modelVersion, String strength, List<Face> faces) {
+public record ProtectionReceipt(String modelVersion, String strength, List<Face> faces, Frames frames) {
+
+    public ProtectionReceipt(String modelVersion, String strength, List<Face> faces) {
+        this(modelVersion, strength, faces, null);
+    }
+
+    /**
+     * Measured on the decoded published file, frame by frame.
+     *
+     * @param total         frames in the published file
+     * @param withFaces     frames in which a face was cloaked or the detector finds one in the published frame
+     * @param facesChecked  face measurements made (every cloaked face and every face found in a published frame)
+     * @param minDistance   the smallest embedding distance of any checked face from its original (fail bar: the
+     *                      strength's); null when no frame shows a face
+     * @param minSsim       the lowest face-region SSIM of any cloaked face (null: none)
+     * @param meanSsim      the mean face-region SSIM of the cloaked faces (null: none)
+     */
+    public record Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim) {}
 
     /**
      * @param x,y,width,height   face box in published-image pixels

@@ -40,7 +40,13 @@ public final class CloakOptimizer {
     /** Measured on the published bytes. */
     public record FaceResult(Rectangle box, double distance, double ssim) {}
 
-    public record Result(byte[] encoded, BufferedImage published, List<FaceResult> faces, int rounds, int steps) {}
+    /**
+     * @param composed    the cloaked pixels before encoding (a video or animation writer encodes these itself)
+     * @param chipDeltas  per face, its perturbation in its own dlib chip's coordinates ({@code [3,S,S]}, 8-bit levels):
+     *                    where the next frame's cloak of the same face starts ({@link WarmStart})
+     */
+    public record Result(byte[] encoded, BufferedImage published, List<FaceResult> faces, int rounds, int steps,
+            BufferedImage composed, List<float[]> chipDeltas) {}
 
     /** Where PGD starts instead of random noise (a benchmark's warm start); null entries: random noise. */
     @FunctionalInterface
@@ -60,7 +66,8 @@ public final class CloakOptimizer {
     }
 
     /** A publish check's bytes, their decoded pixels, each member's distance per face and each crop's real chips. */
-    private record Check(byte[] encoded, BufferedImage decoded, double[][] distances, Map<Crop, float[][]> real) {}
+    private record Check(byte[] encoded, BufferedImage decoded, double[][] distances, Map<Crop, float[][]> real,
+            BufferedImage composed, float[][] grids) {}
 
     private final List<Member> members;
     private final List<LossTerm> terms;
@@ -107,6 +114,15 @@ public final class CloakOptimizer {
     }
 
     public Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng) {
+        return cloak(image, targets, budget, encoder, rng, options.initialGrid());
+    }
+
+    /**
+     * @param initial where each face's perturbation starts (a frame's cloak carried from the previous frame); null
+     *                entries and a null {@code initial}: random noise
+     */
+    public Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng,
+            InitialGrid initial) {
         int n = targets.size();
         Photo photo = new Photo(image, targets, crops, encoder, manager, budget.epsilon(), options.cell(), options.momentum() > 0,
                 extractor);
@@ -115,7 +131,7 @@ public final class CloakOptimizer {
         }
         terms.forEach(t -> t.start(photo));
         photo.caps = Caps.initial(photo, budget, options);
-        photo.initGrids(rng, options.initialGrid());
+        photo.initGrids(rng, initial);
         // the aligner anti-aliases, the differentiable warp samples: start from their known difference
         crops.forEach(c -> photo.updateCorrections(c, photo.cleanChips(c), true));
 
@@ -171,7 +187,7 @@ public final class CloakOptimizer {
             distance = lastPublishable.distances()[0];
             Arrays.fill(checkedSsim, Double.NaN);
         }
-        return result(check, distance, checkedSsim, targets, image, budget, round, totalSteps);
+        return result(photo, check, distance, checkedSsim, targets, image, budget, round, totalSteps);
     }
 
     /**
@@ -305,7 +321,8 @@ public final class CloakOptimizer {
      * closest of the face's own alignment and every alignment the realigner finds on the published pixels.
      */
     private Check publishCheck(Photo photo) {
-        byte[] encoded = photo.encoder().encode(photo.compose());
+        BufferedImage composed = photo.compose();
+        byte[] encoded = photo.encoder().encode(composed);
         BufferedImage decoded = Composer.decode(encoded);
         List<Target> targets = photo.targets();
         int n = targets.size();
@@ -344,11 +361,15 @@ public final class CloakOptimizer {
                 distances[m][f] = Math.min(distances[m][f], member.recognizer().distance(desc[n + i], clean[f]));
             }
         }
-        return new Check(encoded, decoded, distances, real);
+        float[][] grids = new float[n][];
+        for (int f = 0; f < n; f++) {
+            grids[f] = photo.grids[f].clone();
+        }
+        return new Check(encoded, decoded, distances, real, composed, grids);
     }
 
-    private static Result result(Check check, double[] distance, double[] checkedSsim, List<Target> targets, BufferedImage image,
-            CloakBudget budget, int rounds, int steps) {
+    private static Result result(Photo photo, Check check, double[] distance, double[] checkedSsim, List<Target> targets,
+            BufferedImage image, CloakBudget budget, int rounds, int steps) {
         List<FaceResult> results = new ArrayList<>();
         for (int f = 0; f < targets.size(); f++) {
             Rectangle box = targets.get(f).box();
@@ -366,7 +387,11 @@ public final class CloakOptimizer {
             }
             results.add(new FaceResult(box, distance[f], ssim));
         }
-        return new Result(check.encoded(), check.decoded(), results, rounds, steps);
+        List<float[]> chipDeltas = new ArrayList<>();
+        for (int f = 0; f < targets.size(); f++) {
+            chipDeltas.add(WarmStart.toChip(check.grids()[f], photo.primaryWarp(f), targets.get(f).chipToImage()));
+        }
+        return new Result(check.encoded(), check.decoded(), results, rounds, steps, check.composed(), chipDeltas);
     }
 
     /** Whether every face's published distance is at least {@code bar}. */

@@ -9,7 +9,11 @@ import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
+import dev.dntme.gateway.cloak.CloakedFrames;
 import dev.dntme.gateway.cloak.CloakedImage;
+import dev.dntme.gateway.cloak.FrameListener;
+import dev.dntme.gateway.cloak.FrameSink;
+import dev.dntme.gateway.cloak.FrameSource;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
@@ -157,8 +161,16 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         ModelLoader DEFAULT = ModelSet::load;
     }
 
-    private record Job(BufferedImage image, CloakStrength strength, ImageEncoder encoder,
-            CompletableFuture<CloakedImage> result, long enqueuedNanos) {}
+    /** A worker's own models and optimiser. */
+    private record Worker(ModelSet models, CloakOptimizer optimizer, Random random) {}
+
+    /** What a job does on the worker that takes it. */
+    @FunctionalInterface
+    private interface Task<T> {
+        T run(Worker worker);
+    }
+
+    private record Job(Task<?> task, CompletableFuture<Object> result, long enqueuedNanos) {}
 
     @Override
     public boolean isReady() {
@@ -196,21 +208,54 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder) {
+        return submit(w -> process(w.models(), w.optimizer(), image, strength, encoder, w.random()), properties.timeout());
+    }
+
+    @Override
+    public CloakedFrames cloakFrames(FrameSource frames, CloakStrength strength, ImageEncoder frameEncoder, FrameSink sink,
+            FrameListener listener) {
+        return submit(w -> new FrameSequence(w.models(), w.optimizer(), budget(w.models(), properties.budget(strength)),
+                budget(w.models(), properties.warmBudget(strength)), w.random()).cloak(frames, frameEncoder, sink, listener),
+                properties.frames().timeout());
+    }
+
+    @Override
+    public ProtectionReceipt verifyFrames(CloakedFrames cloaked, CloakStrength strength, FrameSource originals,
+            FrameSource published, FrameListener listener) {
+        if (!(cloaked instanceof FrameSequence.Pass pass)) {
+            throw new CloakFailedException("these frames were not cloaked by this engine");
+        }
+        return submit(w -> {
+            List<ProtectionReceipt.Face> worst = new ArrayList<>();
+            ProtectionReceipt.Frames measured = new FrameCheck(w.models(), budget(w.models(), properties.budget(strength)))
+                    .check(pass, originals, published, listener, worst);
+            return new ProtectionReceipt(modelVersion(), strength.name(), List.copyOf(worst), measured);
+        }, properties.frames().timeout());
+    }
+
+    /** The strengths' bars are dlib distances; a loss led by another recogniser (benchmarks only) gets them scaled. */
+    private CloakBudget budget(ModelSet models, CloakBudget budget) {
+        return budget.inUnitsOf(models.recognizers().get(0).threshold() / properties.matchThreshold());
+    }
+
+    /** Queues a task for the next free worker and waits for it; the engine's fail-closed exceptions pass through. */
+    @SuppressWarnings("unchecked")
+    private <T> T submit(Task<T> task, Duration timeout) {
         if (!isReady()) {
             Throwable failure = loadFailure.get();
             throw failure != null
                     ? new CloakUnavailableException("cloak models failed to load", failure)
                     : new CloakUnavailableException("cloak models are still loading");
         }
-        Job job = new Job(image, strength, encoder, new CompletableFuture<>(), System.nanoTime());
+        Job job = new Job(task, new CompletableFuture<>(), System.nanoTime());
         if (!queue.offer(job)) {
             throw new CloakBusyException("all cloak workers are busy and " + properties.queueCapacity() + " photos wait");
         }
         try {
-            return job.result().get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return (T) job.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             job.result().cancel(false); // a worker that has not started it skips it
-            throw new CloakUnavailableException("cloaking took longer than " + properties.timeout(), e);
+            throw new CloakUnavailableException("cloaking took longer than " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CloakUnavailableException("interrupted while cloaking", e);
@@ -221,6 +266,9 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             }
             if (cause instanceof CloakUnavailableException u) {
                 throw u;
+            }
+            if (cause instanceof CallerFailure caller) {
+                throw caller.getCause();
             }
             throw new CloakFailedException("cloak engine error: " + cause, cause);
         }
@@ -247,7 +295,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             return;
         }
         loaded.countDown();
-        Random random = randoms.get();
+        Worker worker = new Worker(models, optimizer, randoms.get());
         try (models) {
             while (!closed) {
                 Job job;
@@ -264,7 +312,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 try {
                     // OpenMP's thread count is per calling thread once set: this worker's ops use this many
                     JniUtils.setNumThreads(threadsPerPhoto(properties.intraOpThreads(), busy, CORES));
-                    job.result().complete(process(models, optimizer, job, random));
+                    job.result().complete(job.task().run(worker));
                 } catch (Throwable e) {
                     job.result().completeExceptionally(e);
                 } finally {
@@ -303,20 +351,17 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         JniUtils.setNumThreads(intraOp);
     }
 
-    private CloakedImage process(ModelSet models, CloakOptimizer optimizer, Job job, Random random) {
-        BufferedImage image = job.image();
+    private CloakedImage process(ModelSet models, CloakOptimizer optimizer, BufferedImage image, CloakStrength strength,
+            ImageEncoder encoder, Random random) {
         List<LocatedFace> faces = models.locator().locate(image);
         if (faces.isEmpty()) {
-            return new CloakedImage(job.encoder().encode(image), new ProtectionReceipt(modelVersion(), job.strength().name(), List.of()));
+            return new CloakedImage(encoder.encode(image), new ProtectionReceipt(modelVersion(), strength.name(), List.of()));
         }
         List<Target> targets = new ArrayList<>();
         for (LocatedFace face : faces) {
             targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
         }
-        // the strengths' bars are dlib distances; a loss led by another recogniser (benchmarks only) gets them scaled
-        double units = models.recognizers().get(0).threshold() / properties.matchThreshold();
-        CloakOptimizer.Result result = optimizer.cloak(image, targets, properties.budget(job.strength()).inUnitsOf(units),
-                job.encoder(), random);
+        CloakOptimizer.Result result = optimizer.cloak(image, targets, budget(models, properties.budget(strength)), encoder, random);
         stepsPerPhoto.record(result.steps());
         roundsPerPhoto.record(result.rounds());
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
@@ -324,7 +369,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             Rectangle b = f.box();
             receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
         }
-        return new CloakedImage(result.encoded(), new ProtectionReceipt(modelVersion(), job.strength().name(), List.copyOf(receiptFaces)));
+        return new CloakedImage(result.encoded(), new ProtectionReceipt(modelVersion(), strength.name(), List.copyOf(receiptFaces)));
     }
 
     /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.dntme.gateway.cloak.attack.ChipWarp;
+import dev.dntme.gateway.cloak.attack.WarmStart;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.attack.Eot;
 import dev.dntme.gateway.cloak.face.FaceAligner;
@@ -132,26 +133,6 @@ final class UniversalPerturbation {
     }
 
     /**
-     * The chip-space perturbation sampled bilinearly at chip coordinates {@code (u,v)}, channel {@code c};
-     * zero outside the chip (it fades out over the last chip pixel).
-     */
-    static float sample(float[] delta, int c, double u, double v) {
-        if (u <= -1 || v <= -1 || u >= S || v >= S) {
-            return 0f;
-        }
-        int u0 = (int) Math.floor(u);
-        int v0 = (int) Math.floor(v);
-        double fu = u - u0;
-        double fv = v - v0;
-        return (float) ((1 - fu) * (1 - fv) * at(delta, c, u0, v0) + fu * (1 - fv) * at(delta, c, u0 + 1, v0)
-                + (1 - fu) * fv * at(delta, c, u0, v0 + 1) + fu * fv * at(delta, c, u0 + 1, v0 + 1));
-    }
-
-    private static float at(float[] delta, int c, int u, int v) {
-        return u < 0 || v < 0 || u >= S || v >= S ? 0f : delta[c * S * S + v * S + u];
-    }
-
-    /**
      * {@code image} with the chip-space perturbation carried onto the face at {@code chipToImage}: every
      * image pixel the chip covers gets the perturbation at its chip coordinates (the inverse of the
      * alignment), then is rounded and clamped to 8 bits, as publishing does.
@@ -173,9 +154,9 @@ final class UniversalPerturbation {
                 src.setLocation(x, y);
                 imageToChip.transform(src, dst);
                 int p = rgb[y * w + x];
-                int red = clampByte(((p >> 16) & 0xFF) + sample(delta, 0, dst.x, dst.y));
-                int green = clampByte(((p >> 8) & 0xFF) + sample(delta, 1, dst.x, dst.y));
-                int blue = clampByte((p & 0xFF) + sample(delta, 2, dst.x, dst.y));
+                int red = clampByte(((p >> 16) & 0xFF) + WarmStart.sample(delta, 0, dst.x, dst.y));
+                int green = clampByte(((p >> 8) & 0xFF) + WarmStart.sample(delta, 1, dst.x, dst.y));
+                int blue = clampByte((p & 0xFF) + WarmStart.sample(delta, 2, dst.x, dst.y));
                 rgb[y * w + x] = (red << 16) | (green << 8) | blue;
             }
         }
@@ -189,22 +170,7 @@ final class UniversalPerturbation {
      * region with {@link ChipWarp#linearUpsample}, whose cell j sits at region pixel {@code (j+0.5)*size/n - 0.5}.
      */
     static float[] toGrid(float[] delta, ChipWarp warp, AffineTransform chipToImage) {
-        AffineTransform imageToChip = inverse(chipToImage);
-        Rectangle region = warp.region;
-        float[] grid = new float[3 * warp.gridH * warp.gridW];
-        Point2D.Double src = new Point2D.Double();
-        Point2D.Double dst = new Point2D.Double();
-        for (int j = 0; j < warp.gridH; j++) {
-            double y = region.y + (j + 0.5) * region.height / warp.gridH - 0.5;
-            for (int i = 0; i < warp.gridW; i++) {
-                src.setLocation(region.x + (i + 0.5) * region.width / warp.gridW - 0.5, y);
-                imageToChip.transform(src, dst);
-                for (int c = 0; c < 3; c++) {
-                    grid[c * warp.gridH * warp.gridW + j * warp.gridW + i] = sample(delta, c, dst.x, dst.y);
-                }
-            }
-        }
-        return grid;
+        return WarmStart.toGrid(delta, warp, chipToImage);
     }
 
     private static AffineTransform inverse(AffineTransform t) {

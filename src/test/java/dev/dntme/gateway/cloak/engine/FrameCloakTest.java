@@ -1,0 +1,136 @@
+package dev.dntme.gateway.cloak.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakSettings;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.CloakedFrames;
+import dev.dntme.gateway.cloak.FrameSource;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames cloaked in order with the cloak carried from frame to frame, then the finished frames checked: on real
+ * portraits, panning, and across a cut from one person to another.
+ */
+class FrameCloakTest {
+
+    private static DjlCloakEngine engine;
+
+    @BeforeAll
+    static void loadOnce() throws InterruptedException {
+        Map<String, String> settings = CloakSettings.dlibAlone();
+        settings.put("intra-op-threads", "2");
+        engine = new DjlCloakEngine(CloakSettings.of(settings));
+        assertThat(engine.awaitReady(120_000)).as("engine ready").isTrue();
+    }
+
+    @AfterAll
+    static void close() {
+        engine.destroy();
+    }
+
+    @Test
+    void aPanOverAPortraitIsCloakedInEveryFrameAndLaterFramesStartFromTheCarriedCloak() {
+        List<BufferedImage> frames = pan("people/obama/obama-1.jpg", 6, 0);
+        List<BufferedImage> published = new ArrayList<>();
+        List<Duration> took = new ArrayList<>();
+
+        CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> took.add(d));
+
+        assertThat(cloaked.frames()).isEqualTo(6);
+        assertThat(cloaked.framesWithFaces()).isEqualTo(6);
+        assertThat(cloaked.warmFrames()).as("frames whose face was tracked from the previous frame").isGreaterThanOrEqualTo(4);
+        ProtectionReceipt receipt = engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
+                (i, faces, d) -> { });
+        assertThat(receipt.frames().total()).isEqualTo(6);
+        assertThat(receipt.frames().withFaces()).isEqualTo(6);
+        assertThat(receipt.frames().minDistance()).as("every published frame's face is past the fail bar").isGreaterThan(0.6);
+        assertThat(receipt.frames().minSsim()).isGreaterThanOrEqualTo(0.85);
+        System.out.println("per-frame cloak times: " + took);
+    }
+
+    @Test
+    void aCutToAnotherPersonAtTheSamePlaceIsStillProtectedInEveryFrame() {
+        List<BufferedImage> frames = new ArrayList<>(pan("people/obama/obama-1.jpg", 3, 0));
+        frames.addAll(pan("people/biden/biden-1.jpg", 3, 0));
+        List<BufferedImage> published = new ArrayList<>();
+
+        CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> { });
+
+        ProtectionReceipt receipt = engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
+                (i, faces, d) -> { });
+        assertThat(receipt.frames().withFaces()).isEqualTo(6);
+        assertThat(receipt.frames().minDistance()).isGreaterThan(0.6);
+    }
+
+    @Test
+    void theCheckFailsAFileWhosePublishedFramesShowAnUncloakedFace() {
+        List<BufferedImage> frames = pan("people/obama/obama-1.jpg", 3, 10);
+        List<BufferedImage> published = new ArrayList<>();
+        CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> { });
+        assertThat(cloaked.framesWithFaces()).isEqualTo(3);
+        // the writer lost the cloak of the last frame: the clean frame is what would be public
+        published.set(2, frames.get(2));
+
+        assertThatThrownBy(() -> engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
+                (i, faces, d) -> { }))
+                .isInstanceOf(CloakFailedException.class)
+                .hasMessageContaining("published frame 2");
+    }
+
+    @Test
+    void theCheckFailsAFileWithFewerFramesThanWereCloaked() {
+        List<BufferedImage> frames = pan("people/obama/obama-1.jpg", 2, 10);
+        List<BufferedImage> published = new ArrayList<>();
+        CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
+                (i, frame) -> published.add(frame), (i, faces, d) -> { });
+
+        assertThatThrownBy(() -> engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published.subList(0, 1)),
+                (i, faces, d) -> { }))
+                .isInstanceOf(CloakFailedException.class);
+    }
+
+    /** {@code n} frames of a 320x240 window sliding 6 px a frame over the photo scaled to 400 px wide, face centred. */
+    static List<BufferedImage> pan(String photo, int n, int startX) {
+        BufferedImage source = TestPhotos.read(photo);
+        int w = 400;
+        int h = source.getHeight() * w / source.getWidth();
+        BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(source, 0, 0, w, h, null);
+        g.dispose();
+        List<BufferedImage> frames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+            Graphics2D f = frame.createGraphics();
+            f.drawImage(scaled, -(startX + 6 * i), 40, null);
+            f.dispose();
+            frames.add(frame);
+        }
+        return frames;
+    }
+
+    static FrameSource source(List<BufferedImage> frames) {
+        Iterator<BufferedImage> it = frames.iterator();
+        return () -> it.hasNext() ? it.next() : null;
+    }
+}
