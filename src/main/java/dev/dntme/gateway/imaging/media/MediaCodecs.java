@@ -18,7 +18,12 @@ public class MediaCodecs {
     private final List<MediaCodec> codecs;
     private final ImageLimits limits;
 
-    MediaCodecs(List<MediaCodec> codecs, ImageLimits limits) {
+    @org.springframework.beans.factory.annotation.Autowired
+    MediaCodecs(org.springframework.beans.factory.ObjectProvider<MediaCodec> codecs, ImageLimits limits) {
+        this(codecs.orderedStream().toList(), limits);
+    }
+
+    public MediaCodecs(List<MediaCodec> codecs, ImageLimits limits) {
         this.codecs = List.copyOf(codecs);
         this.limits = limits;
     }
