@@ -5,6 +5,7 @@ import dev.dntme.gateway.imaging.media.FrameWriter;
 import dev.dntme.gateway.imaging.media.MediaCodec;
 import dev.dntme.gateway.imaging.media.MediaFormat;
 import dev.dntme.gateway.imaging.media.MediaHeader;
+import javax.imageio.ImageIO;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,6 +15,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AnimationCodec implements MediaCodec {
+
+    static {
+        // As for stills: no temp files for untrusted input, whichever decoder class loads first.
+        ImageIO.setUseCache(false);
+    }
 
     @Override
     public boolean reads(MediaFormat format) {

@@ -245,6 +245,37 @@ class AnimationCodecTest {
         }
     }
 
+    @Test
+    void apngSubFramesBlendOverTheCanvasAndTheirDisposalIsAppliedBeforeTheNextFrame() {
+        BufferedImage background = Animations.panningFaces(1, 40, 30, false).get(0);
+        BufferedImage patch = new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB);
+        for (int i = 0; i < 100; i++) {
+            patch.setRGB(i % 10, i / 10, i < 50 ? 0x80FF0000 : 0x00000000); // half red at 50 %, half transparent
+        }
+        int under = background.getRGB(12, 6);
+        int untouched = background.getRGB(15, 15);
+
+        for (int dispose : new int[] {ApngStructure.DISPOSE_NONE, ApngStructure.DISPOSE_BACKGROUND,
+            ApngStructure.DISPOSE_PREVIOUS}) {
+            byte[] apng = Animations.apngWithPatch(background, patch, 10, 5, ApngStructure.BLEND_OVER, dispose);
+            List<MediaFrame> frames = decodeAll(apng, codec.probe(apng, MediaFormat.APNG));
+
+            BufferedImage second = frames.get(1).pixels();
+            int blended = second.getRGB(12, 6);
+            assertThat(blended >>> 24).isEqualTo(255);
+            assertThat((blended >> 16) & 0xFF).isEqualTo((0xFF * 128 + ((under >> 16) & 0xFF) * 127 + 127) / 255);
+            assertThat(second.getRGB(15, 12)).as("transparent half of the patch").isEqualTo(background.getRGB(15, 12));
+            BufferedImage third = frames.get(2).pixels();
+            assertThat(third.getRGB(0, 0)).isEqualTo(0xFF00FF00);
+            assertThat(third.getRGB(12, 6)).as("dispose %d", dispose).isEqualTo(switch (dispose) {
+                case ApngStructure.DISPOSE_NONE -> blended;
+                case ApngStructure.DISPOSE_BACKGROUND -> 0;
+                default -> under;
+            });
+            assertThat(third.getRGB(15, 15)).isEqualTo(untouched);
+        }
+    }
+
     private List<MediaFrame> decodeAll(byte[] bytes, MediaHeader header) {
         List<MediaFrame> frames = new ArrayList<>();
         try (FrameReader reader = codec.open(bytes, header)) {

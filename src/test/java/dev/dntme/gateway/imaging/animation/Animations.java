@@ -162,6 +162,52 @@ public final class Animations {
     }
 
     /**
+     * A 3-frame APNG with sub-rectangle frames: a full opaque background, then {@code second} at (x, y) with the given
+     * blend and dispose operations, then a 1x1 frame at the origin (blend source) to show what the disposal left.
+     */
+    static byte[] apngWithPatch(BufferedImage background, BufferedImage second, int x, int y, int blend, int dispose) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(Png.SIGNATURE);
+        BufferedImage argbBackground = new BufferedImage(background.getWidth(), background.getHeight(),
+                BufferedImage.TYPE_INT_ARGB);
+        argbBackground.getGraphics().drawImage(background, 0, 0, null);
+        out.write(png(argbBackground), 8, 25);
+        ByteArrayOutputStream actl = new ByteArrayOutputStream();
+        Png.writeInt(actl, 3);
+        Png.writeInt(actl, 0);
+        Png.chunk(out, "acTL", actl.toByteArray());
+        BufferedImage dot = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+        dot.setRGB(0, 0, 0xFF00FF00);
+        Object[][] frames = {{argbBackground, 0, 0, 0, 0}, {second, x, y, blend, dispose}, {dot, 0, 0, 0, 0}};
+        int sequence = 0;
+        for (Object[] f : frames) {
+            BufferedImage image = (BufferedImage) f[0];
+            ByteArrayOutputStream fctl = new ByteArrayOutputStream();
+            Png.writeInt(fctl, sequence++);
+            Png.writeInt(fctl, image.getWidth());
+            Png.writeInt(fctl, image.getHeight());
+            Png.writeInt(fctl, (int) f[1]);
+            Png.writeInt(fctl, (int) f[2]);
+            Png.writeShort(fctl, 100);
+            Png.writeShort(fctl, 1000);
+            fctl.write((int) f[4]);
+            fctl.write((int) f[3]);
+            Png.chunk(out, "fcTL", fctl.toByteArray());
+            byte[] data = idat(png(image));
+            if (sequence == 1) {
+                Png.chunk(out, "IDAT", data);
+            } else {
+                ByteArrayOutputStream fdat = new ByteArrayOutputStream();
+                Png.writeInt(fdat, sequence++);
+                fdat.writeBytes(data);
+                Png.chunk(out, "fdAT", fdat.toByteArray());
+            }
+        }
+        Png.chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /**
      * A GIF of {@code frames} 1x1 frames, written byte by byte (ImageIO's writer takes seconds for thousands).
      *
      * @param delayCs every frame's delay
