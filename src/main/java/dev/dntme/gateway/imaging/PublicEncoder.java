@@ -88,7 +88,8 @@ public class PublicEncoder {
         return rgb;
     }
 
-    static String xmpPacket() {
+    /** The XMP packet of the "data mining prohibited" mark, for every format that embeds XMP. */
+    public static String xmpPacket() {
         return "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
                 + "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
                 + "<rdf:Description rdf:about=\"\" xmlns:plus=\"" + PhotoMetadata.PLUS_NAMESPACE + "\" plus:"

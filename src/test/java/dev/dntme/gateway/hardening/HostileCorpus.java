@@ -29,6 +29,7 @@ final class HostileCorpus {
     static final String TOO_MANY_PIXELS = "image-too-large";
     static final String DIMENSIONS = "image-dimensions";
     static final String TOO_MANY_BYTES = "payload-too-large";
+    static final String MEDIA_LIMITS = "media-limits";
 
     private HostileCorpus() {
     }
@@ -204,6 +205,12 @@ final class HostileCorpus {
         byte[] many = Seeds.animatedGif(500);
         all.add(HostileCase.any(c, "GIF with 500 frames cut in the middle", Arrays.copyOf(many, many.length / 2)));
         all.add(HostileCase.any(c, "GIF with 500 frames, no trailer", Arrays.copyOf(many, many.length - 1)));
+        // Refused on the headers alone: not one of these frames is decoded.
+        all.add(HostileCase.expect(c, "GIF with 5000 frames of 1x1", Seeds.tinyFrameGif(5000, 2), MEDIA_LIMITS));
+        all.add(HostileCase.expect(c, "GIF frame shown for 655.35 s", Seeds.tinyFrameGif(2, 65535), MEDIA_LIMITS));
+        all.add(HostileCase.expect(c, "APNG whose acTL declares 1000 frames for 3", Seeds.apng(1000), CORRUPT));
+        byte[] apng = Seeds.apng(3);
+        all.add(HostileCase.expect(c, "APNG cut inside its last frame", Arrays.copyOf(apng, apng.length - 40), CORRUPT));
     }
 
     private static void polyglots(List<HostileCase> all) {

@@ -1,5 +1,6 @@
 package dev.dntme.gateway.hardening;
 
+import dev.dntme.gateway.imaging.animation.Animations;
 import dev.dntme.gateway.support.TestImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -215,6 +216,17 @@ final class Seeds {
             writer.dispose();
         }
         return out.toByteArray();
+    }
+
+    /** A GIF of {@code frames} 1x1 frames, each shown {@code delayCs} centiseconds: tiny bytes, a huge frame count. */
+    static byte[] tinyFrameGif(int frames, int delayCs) {
+        return Animations.tinyFrameGif(frames, delayCs);
+    }
+
+    /** A 3-frame APNG of a face (32x24) whose acTL declares {@code declaredFrames}. */
+    static byte[] apng(int declaredFrames) {
+        return Animations.apng(Animations.panningFaces(3, 32, 24, false), new int[] {100, 100, 100}, 0, declaredFrames,
+                null);
     }
 
     // ---- PNG ----------------------------------------------------------------------------------

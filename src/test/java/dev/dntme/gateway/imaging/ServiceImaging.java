@@ -17,4 +17,13 @@ public final class ServiceImaging {
     public static PublicEncoder encoder(ImagingProperties properties) {
         return new PublicEncoder(properties);
     }
+
+    public static ImageLimits limits(ImagingProperties properties) {
+        return new ImageLimits(properties);
+    }
+
+    /** Whether a published copy carries the IPTC/PLUS "data mining prohibited" mark, as uploads are read for it. */
+    public static boolean dataMiningProhibited(byte[] published) {
+        return PhotoMetadata.read(published).dataMiningProhibited();
+    }
 }
