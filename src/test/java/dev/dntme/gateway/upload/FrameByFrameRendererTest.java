@@ -1,0 +1,133 @@
+package dev.dntme.gateway.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakSettings;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.Scraper;
+import dev.dntme.gateway.cloak.TestPhotos;
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
+import dev.dntme.gateway.imaging.ImagingProperties;
+import dev.dntme.gateway.imaging.ServiceImaging;
+import dev.dntme.gateway.imaging.animation.Animations;
+import dev.dntme.gateway.imaging.media.FrameReader;
+import dev.dntme.gateway.imaging.media.MediaCodecs;
+import dev.dntme.gateway.imaging.media.MediaFrame;
+import dev.dntme.gateway.imaging.media.MediaHeader;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Animations made from a real portrait go through the renderer with the real codecs and the real engine; the
+ * published file is judged by an independent scraper, frame by frame, against the person's other clean photos.
+ */
+class FrameByFrameRendererTest {
+
+    private static DjlCloakEngine engine;
+    private static MediaCodecs codecs;
+    private static Scraper scraper;
+
+    @BeforeAll
+    static void loadOnce() throws InterruptedException {
+        Map<String, String> settings = CloakSettings.dlibAlone();
+        settings.put("intra-op-threads", "2");
+        engine = new DjlCloakEngine(CloakSettings.of(settings));
+        ImagingProperties imaging = new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f,
+                ImagingProperties.Media.defaults());
+        codecs = new MediaCodecs(List.of(Animations.codec()), ServiceImaging.limits(imaging));
+        scraper = new Scraper();
+        assertThat(engine.awaitReady(120_000)).isTrue();
+    }
+
+    @AfterAll
+    static void close() {
+        engine.destroy();
+        scraper.close();
+    }
+
+    @Test
+    void aFlaggedGifIsPublishedWithEveryFrameCloakedAndItsTimingKept() {
+        byte[] gif = Animations.imageIoGif(Animations.panningFaces(5, 320, 240, false), new int[] {10, 20, 10, 20, 50}, 0);
+        List<Integer> progress = new ArrayList<>();
+
+        RenderedMedia published = renderer().render(gif, true, CloakStrength.MEDIUM, (done, total) -> progress.add(done));
+
+        assertThat(published.mediaType()).isEqualTo("image/gif");
+        assertThat(published.frames()).isEqualTo(5);
+        assertThat(progress).containsExactly(1, 2, 3, 4, 5);
+        MediaHeader in = codecs.probe(gif).orElseThrow();
+        MediaHeader out = codecs.probe(published.bytes()).orElseThrow();
+        assertThat(out.frames()).isEqualTo(5);
+        assertThat(out.durationMillis()).isEqualTo(in.durationMillis());
+        assertThat(out.loopCount()).isEqualTo(in.loopCount());
+        assertThat(published.receipt().frames().withFaces()).isEqualTo(5);
+        assertThat(published.receipt().frames().minDistance()).isGreaterThanOrEqualTo(0.65);
+        assertThat(ServiceImaging.dataMiningProhibited(published.bytes())).isTrue();
+        assertThat(unmatchedFrames(published.bytes(), out)).as("frames the scraper no longer links to obama's clean photos")
+                .isEqualTo(5);
+    }
+
+    @Test
+    void anUnflaggedAnimationIsReEncodedWithoutItsMetadataAndWithoutACloak() {
+        byte[] apng = Animations.apng(Animations.panningFaces(3, 160, 120, true), new int[] {100, 100, 100}, 0);
+
+        RenderedMedia published = renderer().render(apng, false, CloakStrength.MEDIUM, (done, total) -> { });
+
+        assertThat(published.receipt()).isNull();
+        assertThat(published.mediaType()).isEqualTo("image/apng");
+        assertThat(codecs.probe(published.bytes()).orElseThrow().frames()).isEqualTo(3);
+        assertThat(ServiceImaging.dataMiningProhibited(published.bytes())).isFalse();
+    }
+
+    @Test
+    void aFrameThatCannotBeProtectedFailsTheWholeAnimationClosed() {
+        byte[] gif = Animations.imageIoGif(Animations.panningFaces(3, 320, 240, false), new int[] {10, 10, 10}, 0);
+        DjlCloakEngine weak = new DjlCloakEngine(CloakSettings.of("workers", "1", "intra-op-threads", "2", "recognizers", "dlib",
+                "redetect-on-publish", "false", "medium.steps", "1", "medium.retry-steps", "0", "medium.rounds", "1",
+                "medium.epsilon", "0.5", "medium.min-steps", "1"));
+        try {
+            assertThat(weak.awaitReady(120_000)).isTrue();
+            assertThatThrownBy(() -> new FrameByFrameRenderer(codecs, weak).render(gif, true, CloakStrength.MEDIUM, (d, t) -> { }))
+                    .isInstanceOf(CloakFailedException.class);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            weak.destroy();
+        }
+    }
+
+    private static FrameByFrameRenderer renderer() {
+        return new FrameByFrameRenderer(codecs, engine);
+    }
+
+    private static int unmatchedFrames(byte[] file, MediaHeader header) {
+        List<float[]> clean = new ArrayList<>();
+        for (String other : List.of("obama-2.jpg", "obama-3.jpg", "obama-4.jpg")) {
+            clean.addAll(scraper.faces(TestPhotos.read("people/obama/" + other)));
+        }
+        int unmatched = 0;
+        try (FrameReader reader = codecs.open(file, header)) {
+            MediaFrame frame;
+            while ((frame = reader.next()) != null) {
+                BufferedImage rgb = new BufferedImage(frame.pixels().getWidth(), frame.pixels().getHeight(), BufferedImage.TYPE_INT_RGB);
+                rgb.getGraphics().drawImage(frame.pixels(), 0, 0, null);
+                boolean linked = false;
+                for (float[] face : scraper.faces(rgb)) {
+                    for (float[] c : clean) {
+                        linked |= Scraper.distance(face, c) < Scraper.MATCH;
+                    }
+                }
+                unmatched += linked ? 0 : 1;
+            }
+        }
+        return unmatched;
+    }
+}
