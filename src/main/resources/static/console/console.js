@@ -13,10 +13,16 @@
     'default': 'default — nothing asked for it (off)'
   };
 
+  // Published animations play in <img>; clips in <video> (docs/api.md, "Animations and videos").
+  const IMAGE_TYPES = ['image/gif', 'image/apng', 'image/webp', 'image/png', 'image/jpeg'];
+  const VIDEO_TYPES = ['video/mp4', 'video/webm'];
+  const POLL_MS = 2000;
+
   const $ = (id) => document.getElementById(id);
   let current = null;          // the image JSON on display
   let originalUrl = null;      // blob: URL of the original, revoked when replaced
   let republishTimer = null;
+  let jobTimer = null;         // polls GET /v1/images/{id} while the image is processing
 
   // ---- token -------------------------------------------------------------------------------------
 
@@ -46,6 +52,7 @@
   function signOut() {
     sessionStorage.removeItem(TOKEN_KEY);
     stopRepublishPolling();
+    stopJobPolling();
     clearResult();
     $('dnt-toggle').checked = false;
     $('dnt-toggle').disabled = true;
@@ -240,12 +247,15 @@
     const button = $('upload-button');
     button.disabled = true;
     $('upload-status').textContent = 'Uploading… a flagged photo with faces takes a few seconds to cloak.';
+    // A 202 (animation or video, state processing) comes back at once; the page then polls its progress.
     const started = performance.now();
     try {
       const response = await api('/v1/images', { method: 'POST', body: form });
       const image = await response.json();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      $('upload-status').textContent = 'Uploaded in ' + seconds + ' s: ' + image.state + '.';
+      $('upload-status').textContent = image.state === 'processing'
+        ? 'Accepted in ' + seconds + ' s: processing every frame in the background.'
+        : 'Uploaded in ' + seconds + ' s: ' + image.state + '.';
       await showImage(image);
     } catch (e) {
       $('upload-status').textContent = 'Upload failed: nothing was published.';
@@ -256,23 +266,40 @@
   }
 
   function clearResult() {
+    stopJobPolling();
     current = null;
     if (originalUrl) {
       URL.revokeObjectURL(originalUrl);
       originalUrl = null;
     }
-    $('original-img').removeAttribute('src');
-    $('published-img').removeAttribute('src');
+    ['original-img', 'published-img', 'original-video', 'published-video'].forEach((id) => {
+      $(id).removeAttribute('src');
+      if ($(id).tagName === 'VIDEO') {
+        $(id).load(); // lets go of the old clip
+      }
+    });
+    $('original-img').hidden = false;
+    $('published-img').hidden = false;
+    $('original-video').hidden = true;
+    $('published-video').hidden = true;
+    $('progress').hidden = true;
+    $('failure').hidden = true;
     document.querySelectorAll('.boxes').forEach((layer) => layer.replaceChildren());
     $('result').hidden = true;
     $('placeholder').hidden = false;
+  }
+
+  function isMedia(image) {
+    return Boolean(image.media) || VIDEO_TYPES.includes(image.contentType);
   }
 
   async function showImage(image) {
     clearResult();
     current = image;
     const receipt = image.receipt || null;
+    // A receipt's face boxes belong to one frame: drawn over stills only.
     const faces = receipt && Array.isArray(receipt.faces) ? receipt.faces : [];
+    const boxes = isMedia(image) ? [] : faces;
 
     $('fact-id').textContent = image.id;
     $('fact-user').textContent = image.userId;
@@ -282,27 +309,121 @@
     $('fact-state').textContent = image.state;
     $('fact-faces').textContent = String(image.faces);
     $('fact-size').textContent = image.width + ' × ' + image.height + ' ' + image.contentType;
+    $('fact-frames').textContent = image.media
+      ? image.media.frames + ' (' + image.media.format
+        + (image.media.durationMillis ? ', ' + (image.media.durationMillis / 1000).toFixed(1) + ' s' : '') + ')'
+      : '1';
     $('fact-model').textContent = receipt ? receipt.modelVersion : '—';
     $('fact-strength').textContent = receipt ? receipt.strength : '—';
     showReceipt(image, faces);
 
-    drawBoxes($('original-figure'), image, faces);
-    drawBoxes($('published-figure'), image, faces);
-    $('published-img').src = image.publicUrl;
+    drawBoxes($('original-figure'), image, boxes);
+    drawBoxes($('published-figure'), image, boxes);
+    showPublished(image);
+    showJob(image);
     $('result').hidden = false;
     $('placeholder').hidden = true;
 
     try {
+      // With the token in a header, never in a URL: the page shows the original through a blob: URL.
       const response = await api('/v1/images/' + encodeURIComponent(image.id) + '/original');
       const blob = await response.blob();
       if (current !== image) {
         return; // replaced meanwhile
       }
       originalUrl = URL.createObjectURL(blob);
-      $('original-img').src = originalUrl;
+      const video = (blob.type || '').startsWith('video/');
+      $('original-img').hidden = video;
+      $('original-video').hidden = !video;
+      $(video ? 'original-video' : 'original-img').src = originalUrl;
     } catch (e) {
       showError(e);
     }
+  }
+
+  // The public copy exists only once published: a processing or rejected image shows none.
+  function showPublished(image) {
+    const img = $('published-img');
+    const video = $('published-video');
+    if (image.state !== 'published' || !image.publicUrl) {
+      img.hidden = true;
+      video.hidden = true;
+      return;
+    }
+    const asVideo = VIDEO_TYPES.includes(image.contentType);
+    if (!asVideo && !IMAGE_TYPES.includes(image.contentType)) {
+      // An unknown type is still an image URL; say what it is rather than guess.
+      $('fact-size').textContent += ' (not shown: unknown type)';
+    }
+    img.hidden = asVideo;
+    video.hidden = !asVideo;
+    if (asVideo) {
+      video.src = image.publicUrl;
+    } else {
+      img.src = image.publicUrl;
+    }
+  }
+
+  // ---- media jobs (202 Accepted, state processing) -----------------------------------------------
+
+  function showJob(image) {
+    $('progress').hidden = image.state !== 'processing';
+    $('failure').hidden = image.state !== 'rejected';
+    if (image.state === 'processing') {
+      const done = image.progress ? Number(image.progress.framesDone) || 0 : 0;
+      const total = image.progress ? Number(image.progress.framesTotal) || 0 : 0;
+      const bar = $('job-progress');
+      if (total > 0) {
+        bar.max = total;
+        bar.value = Math.min(done, total);
+        $('job-progress-text').textContent = done + ' of ' + total + ' frames';
+      } else {
+        bar.removeAttribute('value'); // indeterminate until the job has read the header
+        $('job-progress-text').textContent = 'waiting for a worker';
+      }
+      jobTimer = setTimeout(() => pollJob(image.id), POLL_MS);
+    } else if (image.state === 'rejected') {
+      const failure = image.failure || {};
+      $('failure-title').textContent = failure.title || 'Rejected';
+      $('failure-detail').textContent = failure.detail || '';
+      $('failure').dataset.type = failure.type || '';
+    }
+  }
+
+  function stopJobPolling() {
+    if (jobTimer) {
+      clearTimeout(jobTimer);
+      jobTimer = null;
+    }
+  }
+
+  async function pollJob(id) {
+    jobTimer = null;
+    if (!token() || !current || current.id !== id) {
+      return;
+    }
+    let image;
+    try {
+      const response = await api('/v1/images/' + encodeURIComponent(id));
+      image = await response.json();
+    } catch (e) {
+      if (e.status === 404 || e.status === 401 || e.status === 403) {
+        showError(e);
+        return; // erased, or the token no longer works: stop asking
+      }
+      jobTimer = setTimeout(() => pollJob(id), POLL_MS); // a blip: ask again
+      return;
+    }
+    if (!current || current.id !== id) {
+      return; // another image is on display now
+    }
+    if (image.state === 'processing') {
+      current = image;
+      showJob(image);
+      return;
+    }
+    $('upload-status').textContent = 'Processing ended: ' + image.state + '.';
+    await showImage(image); // published or rejected: the final record, original and copy
   }
 
   // Boxes are in published-image pixels (= the original with its EXIF orientation applied, which is

@@ -2,6 +2,7 @@ package dev.dntme.gateway.upload;
 
 import dev.dntme.gateway.storage.CdnPurge;
 import dev.dntme.gateway.storage.ObjectStore;
+import dev.dntme.gateway.upload.webhook.WebhookOutbox;
 import org.springframework.stereotype.Service;
 
 /**
@@ -15,11 +16,13 @@ class ImageErasure {
     private final ImageCatalog catalog;
     private final ObjectStore store;
     private final CdnPurge cdn;
+    private final WebhookOutbox webhooks;
 
-    ImageErasure(ImageCatalog catalog, ObjectStore store, CdnPurge cdn) {
+    ImageErasure(ImageCatalog catalog, ObjectStore store, CdnPurge cdn, WebhookOutbox webhooks) {
         this.catalog = catalog;
         this.store = store;
         this.cdn = cdn;
+        this.webhooks = webhooks;
     }
 
     /** Idempotent: erasing an image that is already gone does nothing. */
@@ -36,6 +39,7 @@ class ImageErasure {
     void finish(ImageRecord record) {
         store.deletePublic(record.publicKey());
         store.deleteOriginal(record.originalKey());
+        webhooks.forgetImage(record.id()); // the bodies name the user; before the row, the record that anything is left
         catalog.delete(record.id());
     }
 }

@@ -45,6 +45,12 @@ class DashboardMetricsTest {
     static final Set<String> UPLOAD_OUTCOMES = Set.of(
             "published-clean", "published-cloaked", "rejected", "failed-closed", "failed");
 
+    /** Values of the outcome tag, per metric that has one. */
+    static final Map<String, Set<String>> OUTCOMES = Map.of(
+            "dntme_uploads_total", UPLOAD_OUTCOMES,
+            "dntme_media_jobs_total", Set.of("published", "rejected", "retried", "cancelled"),
+            "dntme_webhook_deliveries_total", Set.of("delivered", "retried", "gave-up"));
+
     static final Path DASHBOARD = Path.of("ops/grafana/dashboards/dntme-gateway.json");
     static final Path ALERTS = Path.of("ops/prometheus/alerts.yml");
 
@@ -112,14 +118,48 @@ class DashboardMetricsTest {
     void every_outcome_the_dashboard_and_alerts_filter_on_is_one_the_application_reports() {
         List<String> exprs = new ArrayList<>(dashboardQueries());
         exprs.addAll(alertExpressions().values());
-        Set<String> outcomes = new TreeSet<>();
-        Matcher m = Pattern.compile("outcome\\s*=~?\\s*\"([^\"]*)\"").matcher(String.join("\n", exprs));
-        while (m.find()) {
-            outcomes.addAll(List.of(m.group(1).split("\\|")));
+        Map<String, Set<String>> outcomes = new java.util.TreeMap<>();
+        Matcher selector = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}").matcher(String.join("\n", exprs));
+        while (selector.find()) {
+            Matcher m = Pattern.compile("outcome\\s*=~?\\s*\"([^\"]*)\"").matcher(selector.group(2));
+            while (m.find()) {
+                outcomes.computeIfAbsent(selector.group(1), k -> new TreeSet<>()).addAll(List.of(m.group(1).split("\\|")));
+            }
         }
 
-        assertThat(outcomes).contains("failed-closed", "published-cloaked");
-        assertThat(UPLOAD_OUTCOMES).containsAll(outcomes);
+        assertThat(outcomes.get("dntme_uploads_total")).contains("failed-closed", "published-cloaked");
+        assertThat(outcomes.get("dntme_media_jobs_total")).contains("published", "rejected");
+        assertThat(outcomes.get("dntme_webhook_deliveries_total")).contains("gave-up");
+        outcomes.forEach((metric, values) -> assertThat(OUTCOMES.get(metric)).as("outcomes of %s", metric)
+                .isNotNull().containsAll(values));
+    }
+
+    @Test
+    void the_dashboard_shows_media_jobs_and_webhooks() {
+        List<String> queries = dashboardQueries();
+
+        assertThat(metricNames(queries)).contains("dntme_media_jobs_queued", "dntme_media_jobs_oldest_age_seconds",
+                "dntme_media_jobs_total", "dntme_media_frames_per_job_bucket", "dntme_media_frame_duration_seconds_bucket",
+                "dntme_webhook_pending", "dntme_webhook_deliveries_total");
+        for (String q : List.of("0.5", "0.95")) {
+            assertThat(queries).anySatisfy(e -> assertThat(e)
+                    .contains("histogram_quantile(" + q + ",", "dntme_media_frames_per_job_bucket"));
+            assertThat(queries).anySatisfy(e -> assertThat(e)
+                    .contains("histogram_quantile(" + q + ",", "by (le, phase)", "dntme_media_frame_duration_seconds_bucket"));
+        }
+        assertThat(queries).anySatisfy(e -> assertThat(e).contains("sum by (outcome)", "dntme_media_jobs_total"));
+        assertThat(queries).anySatisfy(e -> assertThat(e).contains("sum by (outcome)", "dntme_webhook_deliveries_total"));
+    }
+
+    @Test
+    void the_alert_rules_cover_stuck_media_jobs_rejections_and_webhooks_giving_up() {
+        Map<String, String> alerts = alertExpressions();
+
+        assertThat(alerts.get("DntmeMediaJobStuck")).contains("dntme_media_jobs_oldest_age_seconds", "> 900");
+        assertThat(alerts.get("DntmeMediaRejectedRateHigh")).contains("outcome=\"rejected\"", "dntme_media_jobs_total");
+        assertThat(alerts.get("DntmeWebhookDeliveriesGivingUp"))
+                .contains("dntme_webhook_deliveries_total{outcome=\"gave-up\"}", "> 0");
+        assertThat(alerts.get("DntmeWebhookBacklog")).contains("dntme_webhook_pending");
     }
 
     @Test
