@@ -29,6 +29,7 @@ final class HostileCorpus {
     static final String TOO_MANY_PIXELS = "image-too-large";
     static final String DIMENSIONS = "image-dimensions";
     static final String TOO_MANY_BYTES = "payload-too-large";
+    static final String MEDIA_LIMITS = "media-limits";
 
     private HostileCorpus() {
     }
@@ -48,6 +49,7 @@ final class HostileCorpus {
         exif(all);
         xmp(all);
         icc(all);
+        video(all);
         return all;
     }
 
@@ -204,6 +206,20 @@ final class HostileCorpus {
         byte[] many = Seeds.animatedGif(500);
         all.add(HostileCase.any(c, "GIF with 500 frames cut in the middle", Arrays.copyOf(many, many.length / 2)));
         all.add(HostileCase.any(c, "GIF with 500 frames, no trailer", Arrays.copyOf(many, many.length - 1)));
+    }
+
+    private static void video(List<HostileCase> all) {
+        String c = "video";
+        byte[] clip = Seeds.mp4(160, 90, 10, 1);
+        // JavaCV's recorder writes the index (moov) last: half the file has none
+        all.add(HostileCase.expect(c, "MP4 cut in half", Arrays.copyOf(clip, clip.length / 2), CORRUPT)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 declaring 10 minutes (16x16, 1 fps)", Seeds.mp4(16, 16, 1, 600), MEDIA_LIMITS)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 at 240 fps", Seeds.mp4(64, 48, 240, 0.1), MEDIA_LIMITS)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 with 7680x4320 frames", Seeds.mp4Mpeg4(7680, 4320, 2), MEDIA_LIMITS)
+                .labelled("video/mp4"));
     }
 
     private static void polyglots(List<HostileCase> all) {

@@ -72,9 +72,12 @@ final class VideoFrameWriter implements FrameWriter {
             Ffmpeg.checked(avformat.avformat_alloc_output_context2(output, null, published.extension(), file.toString()), "muxer");
             // no "encoder" tag, no muxing-app string, no creation time: nothing identifies the upload or our build
             Ffmpeg.checked(avutil.av_opt_set(output, "fflags", "+bitexact", 0), "bitexact");
-            AVRational frameRate = demuxer.video().avg_frame_rate().num() > 0 ? demuxer.video().avg_frame_rate()
+            // copied: the stream's own struct goes with the demuxer
+            AVRational declared = demuxer.video().avg_frame_rate();
+            AVRational frameRate = declared.num() > 0 && declared.den() > 0 ? avutil.av_make_q(declared.num(), declared.den())
                     : avutil.av_d2q(header.framesPerSecond(), 100_000);
-            AVRational timeBase = published == MediaFormat.WEBM ? VideoTime.MILLIS : demuxer.video().time_base();
+            AVRational input = demuxer.video().time_base();
+            AVRational timeBase = published == MediaFormat.WEBM ? VideoTime.MILLIS : avutil.av_make_q(input.num(), input.den());
             boolean globalHeader = (output.oformat().flags() & avformat.AVFMT_GLOBALHEADER) != 0;
             encoder = VideoEncoders.open(published, header.width(), header.height(), frameRate, timeBase, bitrate,
                     globalHeader, false);
