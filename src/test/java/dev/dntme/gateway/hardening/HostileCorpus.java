@@ -49,6 +49,7 @@ final class HostileCorpus {
         exif(all);
         xmp(all);
         icc(all);
+        video(all);
         return all;
     }
 
@@ -211,6 +212,20 @@ final class HostileCorpus {
         all.add(HostileCase.expect(c, "APNG whose acTL declares 1000 frames for 3", Seeds.apng(1000), CORRUPT));
         byte[] apng = Seeds.apng(3);
         all.add(HostileCase.expect(c, "APNG cut inside its last frame", Arrays.copyOf(apng, apng.length - 40), CORRUPT));
+    }
+
+    private static void video(List<HostileCase> all) {
+        String c = "video";
+        byte[] clip = Seeds.mp4(160, 90, 10, 1);
+        // JavaCV's recorder writes the index (moov) last: half the file has none
+        all.add(HostileCase.expect(c, "MP4 cut in half", Arrays.copyOf(clip, clip.length / 2), CORRUPT)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 declaring 10 minutes (16x16, 1 fps)", Seeds.mp4(16, 16, 1, 600), MEDIA_LIMITS)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 at 240 fps", Seeds.mp4(64, 48, 240, 0.1), MEDIA_LIMITS)
+                .labelled("video/mp4"));
+        all.add(HostileCase.expect(c, "MP4 with 7680x4320 frames", Seeds.mp4Mpeg4(7680, 4320, 2), MEDIA_LIMITS)
+                .labelled("video/mp4"));
     }
 
     private static void polyglots(List<HostileCase> all) {

@@ -470,4 +470,16 @@ final class Seeds {
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    /** A small H.264 MP4 made with JavaCV's recorder (a pan over the Obama photos). */
+    static byte[] mp4(int width, int height, double fps, double seconds) {
+        return dev.dntme.gateway.support.TestVideos.make(
+                dev.dntme.gateway.support.TestVideos.Spec.mp4(width, height, fps, seconds));
+    }
+
+    /** An MPEG-4 part 2 MP4: libopenh264 stops below 8K, FFmpeg's own MPEG-4 encoder does not. */
+    static byte[] mp4Mpeg4(int width, int height, int frames) {
+        return dev.dntme.gateway.support.TestVideos.make(
+                dev.dntme.gateway.support.TestVideos.Spec.mp4(width, height, 10, frames / 10.0).withVideoCodec("mpeg4"));
+    }
 }
