@@ -111,7 +111,7 @@ class MediaJobsApiTest {
         String metrics = api.get("/actuator/prometheus").body();
         assertThat(metrics).contains("outcome=\"published\"");
         assertThat(dev.dntme.gateway.support.MetricsContract.APP_METRICS).filteredOn(m -> m.startsWith("dntme_media"))
-                .hasSize(10).allSatisfy(name -> assertThat(metrics).contains("\n" + name));
+                .hasSize(9).allSatisfy(name -> assertThat(metrics).contains("\n" + name));
     }
 
     @Test
