@@ -67,7 +67,8 @@ class OpenApiConfig {
                     Problem.INVALID_USER_ID, Problem.INVALID_FLAG, Problem.INVALID_IDEMPOTENCY_KEY,
                     Problem.CORRUPT_IMAGE, Problem.NOT_ACCEPTABLE, Problem.UPLOAD_IN_PROGRESS,
                     Problem.PAYLOAD_TOO_LARGE, Problem.IMAGE_TOO_LARGE, Problem.UNSUPPORTED_MEDIA_TYPE,
-                    Problem.UNSUPPORTED_REQUEST_TYPE, Problem.IMAGE_DIMENSIONS, Problem.IDEMPOTENCY_KEY_REUSED,
+                    Problem.UNSUPPORTED_REQUEST_TYPE, Problem.IMAGE_DIMENSIONS, Problem.MEDIA_LIMITS,
+                    Problem.IDEMPOTENCY_KEY_REUSED,
                     Problem.CLOAK_BUSY, Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_FAILED),
             "GET /v1/images/{id}", Spec.of(Scope.UPLOAD, Problem.NOT_FOUND, Problem.NOT_ACCEPTABLE),
             "GET /v1/images/{id}/original", Spec.of(Scope.INTERNAL, Problem.NOT_FOUND),
@@ -87,14 +88,27 @@ class OpenApiConfig {
             Map.entry("ImageView.flagSource", "Which rule decided the flag, first match wins: the `dntMe` field, "
                     + "the `DNT-ME: 1` header, the photo's own XMP (`plus:DataMining` DMI-PROHIBITED*), the user's setting, off"),
             Map.entry("ImageView.state", "`published` (public copy readable at publicUrl), `withheld` (flagged after upload "
-                    + "and the cloak could not be made: no public copy), or, while an upload is unfinished or being "
-                    + "rolled back, `received`, `stored`, `failed`"),
+                    + "and the cloak could not be made: no public copy), `processing` (an animation or video answered "
+                    + "202: its public copy is being made in the background; poll this URL), `rejected` (its background "
+                    + "job failed closed or found the upload bad: nothing published, original deleted; see failure), or, "
+                    + "while an upload is unfinished or being rolled back, `received`, `stored`, `failed`"),
+            Map.entry("ImageView.progress", "Animations and videos only: frames of the public copy made so far"),
+            Map.entry("ImageView.media", "Animations and videos only: what the upload's headers declare"),
+            Map.entry("ImageView.failure", "Rejected images only: why nothing was published (the record is kept for 7 days)"),
+            Map.entry("MediaProgress.framesDone", "Frames finished (cloaked when flagged) so far"),
+            Map.entry("MediaProgress.framesTotal", "Frames in all"),
+            Map.entry("MediaInfo.format", "The uploaded container: `gif`, `apng`, `webp`, `mp4`, `webm` or `mov`"),
+            Map.entry("MediaInfo.frames", "Frames"),
+            Map.entry("MediaInfo.durationMillis", "Play time of one loop in milliseconds"),
+            Map.entry("JobFailure.type", "A problem type (`urn:dntme:problem:…`, see the Problem schema), e.g. `cloak-failed`"),
+            Map.entry("JobFailure.title", "Short summary of the type"),
+            Map.entry("JobFailure.detail", "What happened in this case"),
             Map.entry("ImageView.publicUrl", "Anonymous URL of the public copy (what the CDN serves); absent unless published"),
             Map.entry("ImageView.faces", "Faces found (flagged photos; 0 for unflagged ones, which are not searched)"),
             Map.entry("ImageView.width", "Width of the public copy in pixels"),
             Map.entry("ImageView.height", "Height of the public copy in pixels"),
-            Map.entry("ImageView.contentType", "Media type of the public copy (JPEG stays JPEG, PNG stays PNG, WebP "
-                    + "becomes JPEG, GIF becomes PNG)"),
+            Map.entry("ImageView.contentType", "Media type of the public copy (stills: JPEG stays JPEG, PNG stays PNG, "
+                    + "WebP becomes JPEG, GIF becomes PNG; animations and videos keep their container, MOV becomes MP4)"),
             Map.entry("ImageView.receipt", "Present for flagged images: what the cloak did, measured on the published bytes"),
             Map.entry("ProtectionReceipt.modelVersion", "The cloak model set that made the copy (a re-cloak targets older ones)"),
             Map.entry("ProtectionReceipt.strength", "Cloak strength used: `LOW`, `MEDIUM` or `HIGH`"),
@@ -201,6 +215,11 @@ class OpenApiConfig {
             created.addHeaderObject("Idempotent-Replayed", header(
                     "`true` when this answers a retry with an Idempotency-Key already used (nothing was published again)",
                     "boolean"));
+            // Animations and videos: the same body and headers, the public copy made by a background job.
+            ApiResponse accepted = new ApiResponse().description("Accepted: an animation or video whose public copy a "
+                    + "background job makes (state `processing`); poll Location until `published` or `rejected`")
+                    .content(created.getContent()).headers(new LinkedHashMap<>(created.getHeaders()));
+            responses.addApiResponse("202", accepted);
         }
         if (path.endsWith("/original")) {
             responses.get("200").content(imageContent())
@@ -232,7 +251,8 @@ class OpenApiConfig {
     private static void uploadFields(Operation operation) {
         Schema body = operation.getRequestBody().getContent().get("multipart/form-data").getSchema();
         body.getProperties().put("file", ((Schema) body.getProperties().get("file")).description(
-                "The photo: JPEG, PNG, WebP or GIF (recognised by its bytes, not by the part's Content-Type)"));
+                "The photo: JPEG, PNG, WebP or GIF (recognised by its bytes, not by the part's Content-Type); "
+                        + "an animation (GIF, WebP, APNG) or a video (MP4, WebM, MOV) is answered 202"));
         List<Parameter> kept = new ArrayList<>();
         for (Parameter parameter : operation.getParameters()) {
             if ("query".equals(parameter.getIn()) && UPLOAD_FIELDS.containsKey(parameter.getName())) {

@@ -1,6 +1,8 @@
 package dev.dntme.gateway.upload;
 
+import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.consent.FlagSource;
+import dev.dntme.gateway.imaging.media.MediaFormat;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -26,12 +28,18 @@ class ImageCatalog {
         jdbc.sql("""
                 insert into images (id, user_id, idempotency_key, state, dnt_me, flag_source, original_key,
                     original_sha256, original_content_type, original_size, public_key, content_type, width, height,
-                    faces, receipt, cloak_model_version, created_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    faces, receipt, cloak_model_version, created_at, updated_at, media_format, frames_total, frames_done,
+                    duration_ms, strength)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(r.id(), r.userId(), r.idempotencyKey(), r.state().name(), r.dntMe(), r.flagSource().name(),
                         r.originalKey(), r.originalSha256(), r.originalContentType(), r.originalSize(), r.publicKey(),
                         r.contentType(), r.width(), r.height(), r.faces(), r.receiptJson(), r.cloakModelVersion(),
-                        ts(r.createdAt()), ts(r.updatedAt()))
+                        ts(r.createdAt()), ts(r.updatedAt()),
+                        r.isMedia() ? r.media().format().name() : null,
+                        r.isMedia() ? r.media().framesTotal() : null,
+                        r.isMedia() ? r.media().framesDone() : 0,
+                        r.isMedia() ? r.media().durationMillis() : null,
+                        r.isMedia() ? r.media().strength().name() : null)
                 .update();
     }
 
@@ -42,11 +50,23 @@ class ImageCatalog {
 
     boolean markPublished(ImageRecord r) {
         return jdbc.sql("""
-                update images set state = ?, faces = ?, receipt = ?, cloak_model_version = ?, updated_at = ?
+                update images set state = ?, faces = ?, receipt = ?, cloak_model_version = ?, updated_at = ?,
+                    frames_done = coalesce(frames_total, 0)
                 where id = ? and state = ?""")
                 .params(ImageState.PUBLISHED.name(), r.faces(), r.receiptJson(), r.cloakModelVersion(),
                         ts(r.updatedAt()), r.id(), ImageState.STORED.name())
                 .update() == 1;
+    }
+
+    /**
+     * The original of an animation or video is stored: its job is queued, due at once. False when the image was
+     * erased meanwhile.
+     */
+    boolean queue(String id) {
+        Timestamp now = ts(Instant.now());
+        return jdbc.sql("update images set state = ?, attempts = 0, next_attempt_at = ?, updated_at = ?"
+                        + " where id = ? and state = ?")
+                .params(ImageState.PROCESSING.name(), now, now, id, ImageState.STORED.name()).update() == 1;
     }
 
     Optional<ImageRecord> find(String id) {
@@ -59,14 +79,18 @@ class ImageCatalog {
     }
 
     /**
-     * Rows no live request owns: FAILED and DELETING at any age, RECEIVED and STORED once older than
-     * {@code age} (their request died with its process).
+     * Rows no live request or job owns: FAILED and DELETING at any age, RECEIVED and STORED once older than
+     * {@code age} (their request died with its process), REJECTED tombstones once older than {@code retention}.
+     * PROCESSING rows are never here: their job is resumed, not rolled back.
      */
-    List<ImageRecord> abandoned(Duration age, int limit) {
+    List<ImageRecord> abandoned(Duration age, Duration retention, int limit) {
+        Instant now = Instant.now();
         return jdbc.sql("select * from images where state in (?, ?) or (state in (?, ?) and updated_at < ?)"
+                        + " or (state = ? and updated_at < ?)"
                         + " order by updated_at fetch first ? rows only")
                 .params(ImageState.FAILED.name(), ImageState.DELETING.name(), ImageState.RECEIVED.name(),
-                        ImageState.STORED.name(), ts(Instant.now().minus(age)), limit)
+                        ImageState.STORED.name(), ts(now.minus(age)), ImageState.REJECTED.name(),
+                        ts(now.minus(retention)), limit)
                 .query(ImageCatalog::map).list();
     }
 
@@ -98,9 +122,12 @@ class ImageCatalog {
                 .query(Integer.class).single();
     }
 
-    /** Flagged images whose public copy was made by another cloak model version (or withheld), oldest first. */
+    /**
+     * Flagged stills whose public copy was made by another cloak model version (or withheld), oldest first.
+     * Animations and videos are left out: re-cloaking them needs the media job, not the still path.
+     */
     List<ImageRecord> outdatedCloaksAfter(String modelVersion, Instant createdAt, String id, int limit) {
-        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?)"
+        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?) and media_format is null"
                         + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)"
                         + " and (created_at > ? or (created_at = ? and id > ?))"
                         + " order by created_at, id fetch first ? rows only")
@@ -110,7 +137,7 @@ class ImageCatalog {
     }
 
     int countOutdatedCloaks(String modelVersion) {
-        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?)"
+        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?) and media_format is null"
                         + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)")
                 .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
                         ImageState.WITHHELD.name())
@@ -142,11 +169,18 @@ class ImageCatalog {
         jdbc.sql("delete from images where id = ?").param(id).update();
     }
 
-    private static Timestamp ts(Instant instant) {
+    static Timestamp ts(Instant instant) {
         return Timestamp.from(instant);
     }
 
-    private static ImageRecord map(ResultSet rs, int row) throws SQLException {
+    static ImageRecord map(ResultSet rs, int row) throws SQLException {
+        String format = rs.getString("media_format");
+        ImageRecord.Media media = format == null ? null : new ImageRecord.Media(MediaFormat.valueOf(format),
+                rs.getInt("frames_total"), rs.getInt("frames_done"), rs.getLong("duration_ms"),
+                CloakStrength.valueOf(rs.getString("strength")));
+        String failureType = rs.getString("failure_type");
+        ImageRecord.Failure failure = failureType == null ? null
+                : new ImageRecord.Failure(failureType, rs.getString("failure_detail"));
         return new ImageRecord(
                 rs.getString("id"),
                 rs.getString("user_id"),
@@ -166,6 +200,8 @@ class ImageCatalog {
                 rs.getString("receipt"),
                 rs.getString("cloak_model_version"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                media,
+                failure);
     }
 }

@@ -46,7 +46,8 @@ class ImageController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
         UploadResult result = uploads.upload(
                 new UploadCommand(userId, file.getBytes(), dntMe, dntMeHeader, strength, idempotencyKey));
-        return ResponseEntity.status(HttpStatus.CREATED)
+        // 202: an animation or video whose public copy a background job makes; the client polls Location.
+        return ResponseEntity.status(result.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
                 .location(URI.create("/v1/images/" + result.image().id()))
                 .header("Idempotent-Replayed", Boolean.toString(result.replayed()))
                 .body(result.image());

@@ -1,9 +1,16 @@
 package dev.dntme.gateway.upload;
 
+import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.consent.FlagSource;
+import dev.dntme.gateway.imaging.media.MediaFormat;
 import java.time.Instant;
 
-/** One catalog row. */
+/**
+ * One catalog row.
+ *
+ * @param media   what an animation or video declared, and its job's progress; null for stills
+ * @param failure why its job was rejected; null unless {@link ImageState#REJECTED} (or being rejected)
+ */
 record ImageRecord(
         String id,
         String userId,
@@ -23,11 +30,45 @@ record ImageRecord(
         String receiptJson,
         String cloakModelVersion,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Media media,
+        Failure failure) {
+
+    /** A still. */
+    ImageRecord(String id, String userId, String idempotencyKey, ImageState state, boolean dntMe, FlagSource flagSource,
+            String originalKey, String originalSha256, String originalContentType, long originalSize, String publicKey,
+            String contentType, int width, int height, int faces, String receiptJson, String cloakModelVersion,
+            Instant createdAt, Instant updatedAt) {
+        this(id, userId, idempotencyKey, state, dntMe, flagSource, originalKey, originalSha256, originalContentType,
+                originalSize, publicKey, contentType, width, height, faces, receiptJson, cloakModelVersion, createdAt,
+                updatedAt, null, null);
+    }
+
+    /**
+     * @param format         the uploaded container (the public copy is {@code format.publicFormat()})
+     * @param framesTotal    frames its header declares
+     * @param framesDone     frames the job has finished so far
+     * @param durationMillis play time of one loop
+     * @param strength       cloak strength asked for at upload, used by the job
+     */
+    record Media(MediaFormat format, int framesTotal, int framesDone, long durationMillis, CloakStrength strength) {}
+
+    /** @param type an RFC 9457 type of {@link dev.dntme.gateway.system.Problem} */
+    record Failure(String type, String detail) {}
 
     ImageRecord published(int faces, String receiptJson, String cloakModelVersion) {
         return new ImageRecord(id, userId, idempotencyKey, ImageState.PUBLISHED, dntMe, flagSource, originalKey,
                 originalSha256, originalContentType, originalSize, publicKey, contentType, width, height, faces,
-                receiptJson, cloakModelVersion, createdAt, Instant.now());
+                receiptJson, cloakModelVersion, createdAt, Instant.now(), media, failure);
+    }
+
+    ImageRecord in(ImageState other) {
+        return new ImageRecord(id, userId, idempotencyKey, other, dntMe, flagSource, originalKey, originalSha256,
+                originalContentType, originalSize, publicKey, contentType, width, height, faces, receiptJson,
+                cloakModelVersion, createdAt, Instant.now(), media, failure);
+    }
+
+    boolean isMedia() {
+        return media != null;
     }
 }

@@ -82,6 +82,9 @@ public class PublishedImages {
             return Outcome.GONE;
         }
         ImageRecord record = found.get();
+        if (record.isMedia()) {
+            return republishMedia(record, dntMe, source);
+        }
         Optional<byte[]> original = store.getOriginal(record.originalKey());
         if (original.isEmpty()) {
             log.error("image {} has no original; it cannot be re-published", record.id());
@@ -108,6 +111,24 @@ public class PublishedImages {
         }
         cdn.purge(store.publicUrl(record.publicKey()));
         return Outcome.REPUBLISHED;
+    }
+
+    /**
+     * The still path cannot re-make an animation or a video (it would publish one frame), and re-cloaking media is
+     * left for later. So: a clean copy that must now be cloaked is withheld (public object deleted, fail closed, until
+     * a media re-cloak exists); a cloaked one stays as it is (turning DNT-ME off leaves it cloaked, and a model upgrade
+     * does not renew it: the re-cloak queries leave media out).
+     */
+    private Outcome republishMedia(ImageRecord record, boolean dntMe, FlagSource source) {
+        if (!dntMe || (record.dntMe() && record.state() == ImageState.PUBLISHED)
+                || record.state() == ImageState.WITHHELD) {
+            return Outcome.GONE;
+        }
+        store.deletePublic(record.publicKey());
+        catalog.markWithheld(record.id(), true, source);
+        cdn.purge(store.publicUrl(record.publicKey()));
+        log.warn("media image {} withheld: re-cloaking animations and videos is not supported yet", record.id());
+        return Outcome.WITHHELD;
     }
 
     /** Erases every image of a user (public copies, originals, rows). */

@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
  * Moves every interrupted image to a final state without a person: rows left in RECEIVED or STORED
  * belong to requests that never answered 201, and FAILED rows to requests that could not roll back, so
  * they are rolled back (public copy, original, row) and the client's retry starts clean; DELETING rows
- * are erased to the end. Runs at start-up and then
+ * are erased to the end; the tombstones of rejected media jobs are removed once older than
+ * {@code dntme.upload.rejected-retention}. PROCESSING rows are never touched: their job is resumed by
+ * {@link MediaJobWorker} (a lease that ran out lets another worker take it), not rolled back. Runs at start-up and then
  * periodically; RECEIVED and STORED rows are touched only once older than
  * {@code dntme.upload.stale-after}, so requests still running on another replica are left alone.
  */
@@ -46,7 +48,7 @@ class StaleUploadSweeper {
     int sweep() {
         int done = 0;
         try {
-            List<ImageRecord> stale = catalog.abandoned(properties.staleAfter(), BATCH);
+            List<ImageRecord> stale = catalog.abandoned(properties.staleAfter(), properties.rejectedRetention(), BATCH);
             for (ImageRecord record : stale) {
                 try {
                     erasure.finish(record);

@@ -1,6 +1,7 @@
 package dev.dntme.gateway.upload;
 
 import dev.dntme.gateway.cloak.CloakStrength;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,13 +13,20 @@ import org.springframework.validation.annotation.Validated;
  * @param staleAfter      an image still not published after this long belongs to a request that died;
  *                        the sweeper rolls it back (must exceed the longest cloak time by far)
  * @param sweepInterval   how often the sweeper looks
+ * @param asyncMinFrames  an animation or video with at least this many frames is answered 202 and published by a
+ *                        background job ({@link MediaJobWorker}); one with fewer is made within the request like a
+ *                        still. 2 (the default) sends every multi-frame upload to the background
+ * @param rejectedRetention how long the tombstone of a rejected media job (state, failure) stays readable before the
+ *                        sweeper removes it
  */
 @Validated
 @ConfigurationProperties(prefix = "dntme.upload")
 public record UploadProperties(
         @DefaultValue("MEDIUM") @NotNull CloakStrength defaultStrength,
         @DefaultValue("15m") @NotNull Duration staleAfter,
-        @DefaultValue("1m") @NotNull Duration sweepInterval) {
+        @DefaultValue("1m") @NotNull Duration sweepInterval,
+        @DefaultValue("2") @Min(2) int asyncMinFrames,
+        @DefaultValue("7d") @NotNull Duration rejectedRetention) {
 
     public UploadProperties {
         if (staleAfter != null && staleAfter.compareTo(Duration.ofSeconds(1)) < 0) {

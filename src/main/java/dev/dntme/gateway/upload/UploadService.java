@@ -10,6 +10,9 @@ import dev.dntme.gateway.consent.UserSettings;
 import dev.dntme.gateway.consent.UserId;
 import dev.dntme.gateway.imaging.DecodedImage;
 import dev.dntme.gateway.imaging.ImageDecoder;
+import dev.dntme.gateway.imaging.media.MediaCodecs;
+import dev.dntme.gateway.imaging.media.MediaFormat;
+import dev.dntme.gateway.imaging.media.MediaHeader;
 import dev.dntme.gateway.storage.ObjectStore;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
@@ -24,6 +27,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
@@ -55,10 +59,14 @@ class UploadService {
     private final UploadMetrics metrics;
     private final UserSettings userSettings;
     private final ApplicationEventPublisher events;
+    private final MediaCodecs codecs;
+    private final ObjectProvider<MediaRenderer> mediaRenderers;
+    private final ImageViews views;
 
     UploadService(ImageDecoder decoder, FlagResolver flags, ImageCatalog catalog, ObjectStore store,
             PublicCopyRenderer renderer, ImageErasure erasure, UploadProperties properties, JsonMapper json,
-            UploadMetrics metrics, UserSettings userSettings, ApplicationEventPublisher events) {
+            UploadMetrics metrics, UserSettings userSettings, ApplicationEventPublisher events, MediaCodecs codecs,
+            ObjectProvider<MediaRenderer> mediaRenderers, ImageViews views) {
         this.decoder = decoder;
         this.flags = flags;
         this.catalog = catalog;
@@ -70,6 +78,9 @@ class UploadService {
         this.metrics = metrics;
         this.userSettings = userSettings;
         this.events = events;
+        this.codecs = codecs;
+        this.mediaRenderers = mediaRenderers;
+        this.views = views;
     }
 
     UploadResult upload(UploadCommand command) {
@@ -79,11 +90,23 @@ class UploadService {
         String sha256 = sha256(command.bytes());
         if (key != null) {
             Optional<ImageRecord> earlier = catalog.findByIdempotencyKey(userId, key);
-            if (earlier.isPresent() && earlier.get().state() == ImageState.FAILED) {
-                erasure.finish(earlier.get()); // the earlier try could not clean up; do it now, then start afresh
+            if (earlier.isPresent() && (earlier.get().state() == ImageState.FAILED
+                    || earlier.get().state() == ImageState.REJECTED)) {
+                // the earlier try could not clean up, or its job failed closed: clean up now, then start afresh
+                erasure.finish(earlier.get());
             } else if (earlier.isPresent()) {
                 return replay(earlier.get(), sha256);
             }
+        }
+        Optional<MediaHeader> media;
+        try {
+            media = codecs.probe(command.bytes()); // more than one frame: limits checked on the headers
+        } catch (ApiException rejected) {
+            count("rejected", rejected.problem().slug());
+            throw rejected;
+        }
+        if (media.isPresent()) {
+            return uploadMedia(command, userId, key, strength, sha256, media.get());
         }
         DecodedImage image;
         try {
@@ -134,6 +157,71 @@ class UploadService {
     }
 
     /**
+     * An animation or a video: the same order as a still (record, original, then the public copy), but one with
+     * {@code dntme.upload.async-min-frames} frames or more is only queued here (state PROCESSING, 202 Accepted) and
+     * published by {@link MediaJobWorker}. Without a {@link MediaRenderer} nothing is accepted that could not be
+     * processed: 415, nothing stored.
+     */
+    private UploadResult uploadMedia(UploadCommand command, String userId, String key, CloakStrength strength,
+            String sha256, MediaHeader header) {
+        MediaRenderer mediaRenderer = mediaRenderers.getIfAvailable();
+        if (mediaRenderer == null) {
+            count("rejected", Problem.UNSUPPORTED_MEDIA_TYPE.slug());
+            throw new ApiException(Problem.UNSUPPORTED_MEDIA_TYPE,
+                    "Animations and videos cannot be published by this service yet; nothing was stored");
+        }
+        // The medium's own XMP is not read (yet): the field, the header and the user's setting decide its flag.
+        FlagDecision flag = flags.resolve(userId, command.dntMeField(), command.dntMeHeader(), false);
+        boolean async = header.frames() >= properties.asyncMinFrames();
+
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        MediaFormat published = header.format().publicFormat();
+        ImageRecord record = new ImageRecord(id, userId, key, ImageState.RECEIVED, flag.dntMe(), flag.source(),
+                "originals/" + id, sha256, header.format().mediaType(), command.bytes().length,
+                unguessableKey() + "." + published.extension(), published.mediaType(), header.width(), header.height(),
+                0, null, null, now, now,
+                new ImageRecord.Media(header.format(), header.frames(), 0, header.durationMillis(), strength), null);
+        try {
+            catalog.insert(record);
+        } catch (DuplicateKeyException raced) {
+            return replay(catalog.findByIdempotencyKey(userId, key).orElseThrow(() -> raced), sha256);
+        }
+        try {
+            store.putOriginal(record.originalKey(), command.bytes(), record.originalContentType());
+            requireTransition(record, ImageState.RECEIVED, ImageState.STORED);
+            metrics.bytesIn(command.bytes().length);
+            if (async) {
+                if (!catalog.queue(id)) {
+                    throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being stored");
+                }
+                count("accepted", "none");
+                return new UploadResult(view(record.in(ImageState.PROCESSING)), false, true);
+            }
+            RenderedMedia copy = mediaRenderer.render(command.bytes(), flag.dntMe(), strength, (done, total) -> { });
+            store.putPublic(record.publicKey(), copy.bytes(), copy.mediaType());
+            metrics.bytesOut(copy.bytes().length);
+            ImageRecord done = record.published(copy.faces(), receiptJson(copy.receipt()),
+                    copy.receipt() == null ? null : copy.receipt().modelVersion());
+            if (!catalog.markPublished(done)) {
+                throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being published");
+            }
+            count(flag.dntMe() ? "published-cloaked" : "published-clean", "none");
+            catchUpWithSettingChange(userId, flag);
+            return new UploadResult(view(catalog.find(id).orElse(done)), false);
+        } catch (RuntimeException failure) {
+            rollBack(record);
+            count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
+                    : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
+            if (failure instanceof DataAccessException) {
+                throw new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published",
+                        5, failure);
+            }
+            throw failure;
+        }
+    }
+
+    /**
      * The user may have turned DNT-ME on while this clean copy was being made (the flag was read before):
      * the background job started by that change may already have passed this image's place in its
      * order, so it is started again to pick this one up too. Images it already handled are skipped.
@@ -169,6 +257,9 @@ class UploadService {
             throw new ApiException(Problem.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used for a different photo; use a new key for a new photo");
         }
+        if (earlier.state() == ImageState.PROCESSING) {
+            return new UploadResult(view(earlier), true, true); // accepted before: the same 202 again
+        }
         if (earlier.state() != ImageState.PUBLISHED) {
             throw new ApiException(Problem.UPLOAD_IN_PROGRESS,
                     "The first upload with this Idempotency-Key is still running; retry shortly", 2, null);
@@ -177,9 +268,7 @@ class UploadService {
     }
 
     ImageView view(ImageRecord r) {
-        return new ImageView(r.id(), r.userId(), r.dntMe(), r.flagSource(), r.state().name().toLowerCase(Locale.ROOT),
-                r.state() == ImageState.PUBLISHED ? store.publicUrl(r.publicKey()) : null, r.faces(), r.width(),
-                r.height(), r.contentType(), r.createdAt(), receipt(r.receiptJson()));
+        return views.view(r);
     }
 
     private void requireTransition(ImageRecord record, ImageState from, ImageState to) {
@@ -190,10 +279,6 @@ class UploadService {
 
     private String receiptJson(ProtectionReceipt receipt) {
         return receipt == null ? null : json.writeValueAsString(receipt);
-    }
-
-    private ProtectionReceipt receipt(String receiptJson) {
-        return receiptJson == null ? null : json.readValue(receiptJson, ProtectionReceipt.class);
     }
 
     private CloakStrength strength(String value) {

@@ -20,7 +20,12 @@ public final class MetricsContract {
             "dntme_cloak_face_duration_seconds_sum",
             "dntme_cloak_queue_wait_seconds_bucket", "dntme_cloak_queue_wait_seconds_count",
             "dntme_cloak_queue_wait_seconds_sum",
-            // gauges
+            "dntme_media_frame_duration_seconds_bucket", "dntme_media_frame_duration_seconds_count",
+            "dntme_media_frame_duration_seconds_sum",
+            "dntme_media_frames_per_job_bucket", "dntme_media_frames_per_job_count", "dntme_media_frames_per_job_sum",
+            // gauges (the media ones read the catalog)
+            "dntme_media_jobs_queued", "dntme_media_jobs_oldest_age_seconds",
+            "dntme_media_jobs_total",
             "dntme_cloak_queue_size", "dntme_cloak_queue_capacity", "dntme_cloak_ready", "dntme_republish_pending",
             // counters; dntme_uploads_total has tags outcome and reason
             "dntme_uploads_total", "dntme_bytes_in_total", "dntme_bytes_out_total", "dntme_republish_done_total",

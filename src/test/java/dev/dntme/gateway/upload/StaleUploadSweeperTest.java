@@ -87,6 +87,28 @@ class StaleUploadSweeperTest {
     }
 
     @Test
+    void aMediaJobStillProcessingIsNeverRolledBackHoweverOld() {
+        ImageRecord processing = interrupted(ImageState.PROCESSING, Duration.ofDays(3));
+
+        sweeper.sweep();
+
+        assertThat(catalog.find(processing.id())).isPresent();
+        assertThat(store.getOriginal(processing.originalKey())).isPresent();
+    }
+
+    @Test
+    void aRejectedTombstoneStaysReadableUntilItsRetentionThenIsSwept() {
+        ImageRecord recent = interrupted(ImageState.REJECTED, Duration.ofDays(6));
+        ImageRecord old = interrupted(ImageState.REJECTED, Duration.ofDays(8));
+
+        sweeper.sweep();
+
+        assertThat(catalog.find(recent.id())).isPresent();
+        assertThat(catalog.find(old.id())).isEmpty();
+        assertThat(store.getOriginal(old.originalKey())).isEmpty();
+    }
+
+    @Test
     void aPublishedImageIsNeverTouched() {
         ImageRecord published = interrupted(ImageState.PUBLISHED, Duration.ofDays(3));
 
