@@ -28,10 +28,12 @@ class FrameByFrameRenderer implements MediaRenderer {
 
     private final MediaCodecs codecs;
     private final CloakEngine cloak;
+    private final MediaMetrics metrics;
 
-    FrameByFrameRenderer(MediaCodecs codecs, CloakEngine cloak) {
+    FrameByFrameRenderer(MediaCodecs codecs, CloakEngine cloak, MediaMetrics metrics) {
         this.codecs = codecs;
         this.cloak = cloak;
+        this.metrics = metrics;
     }
 
     @Override
@@ -52,14 +54,19 @@ class FrameByFrameRenderer implements MediaRenderer {
             Frames frames = new Frames(reader);
             pass = cloak.cloakFrames(frames, strength, pixels -> writer.encodeStill(frames.withAlpha(pixels)),
                     (index, cloaked) -> writer.write(frames.current.withPixels(frames.withAlpha(cloaked))),
-                    (index, faces, took) -> progress.framesDone(index + 1, header.frames()));
+                    (index, faces, warm, took) -> {
+                        if (faces > 0) {
+                            metrics.frameCloaked(!warm, took);
+                        }
+                        progress.framesDone(index + 1, Math.max(index + 1, header.frames()));
+                    });
             file = writer.finish();
         }
         MediaHeader publishedHeader = codecs.probe(file).orElseThrow(() -> new IllegalStateException(
                 "the published " + published.mediaType() + " does not read back as an animation or video"));
         ProtectionReceipt receipt;
         try (FrameReader originals = codecs.open(original, header); FrameReader shown = codecs.open(file, publishedHeader)) {
-            receipt = cloak.verifyFrames(pass, strength, new Frames(originals), new Frames(shown), (index, faces, took) -> { });
+            receipt = cloak.verifyFrames(pass, strength, new Frames(originals), new Frames(shown), (index, faces, warm, took) -> { });
         }
         return new RenderedMedia(file, published.mediaType(), published.extension(), pass.frames(), pass.maxFaces(), receipt);
     }

@@ -159,17 +159,10 @@ class UploadService {
     /**
      * An animation or a video: the same order as a still (record, original, then the public copy), but one with
      * {@code dntme.upload.async-min-frames} frames or more is only queued here (state PROCESSING, 202 Accepted) and
-     * published by {@link MediaJobWorker}. Without a {@link MediaRenderer} nothing is accepted that could not be
-     * processed: 415, nothing stored.
+     * published by {@link MediaJobWorker}.
      */
     private UploadResult uploadMedia(UploadCommand command, String userId, String key, CloakStrength strength,
             String sha256, MediaHeader header) {
-        MediaRenderer mediaRenderer = mediaRenderers.getIfAvailable();
-        if (mediaRenderer == null) {
-            count("rejected", Problem.UNSUPPORTED_MEDIA_TYPE.slug());
-            throw new ApiException(Problem.UNSUPPORTED_MEDIA_TYPE,
-                    "Animations and videos cannot be published by this service yet; nothing was stored");
-        }
         // The medium's own XMP is not read (yet): the field, the header and the user's setting decide its flag.
         FlagDecision flag = flags.resolve(userId, command.dntMeField(), command.dntMeHeader(), false);
         boolean async = header.frames() >= properties.asyncMinFrames();
@@ -198,7 +191,7 @@ class UploadService {
                 count("accepted", "none");
                 return new UploadResult(view(record.in(ImageState.PROCESSING)), false, true);
             }
-            RenderedMedia copy = mediaRenderer.render(command.bytes(), flag.dntMe(), strength, (done, total) -> { });
+            RenderedMedia copy = mediaRenderers.getObject().render(command.bytes(), flag.dntMe(), strength, (done, total) -> { });
             store.putPublic(record.publicKey(), copy.bytes(), copy.mediaType());
             metrics.bytesOut(copy.bytes().length);
             ImageRecord done = record.published(copy.faces(), receiptJson(copy.receipt()),

@@ -31,6 +31,9 @@ import org.springframework.util.unit.DataSize;
  */
 class FrameByFrameRendererTest {
 
+    /** Frame timings only: no catalog behind the queue gauges, which this test never reads. */
+    private static final MediaMetrics METRICS = new MediaMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null);
+
     private static DjlCloakEngine engine;
     private static MediaCodecs codecs;
     private static Scraper scraper;
@@ -95,7 +98,7 @@ class FrameByFrameRendererTest {
                 "medium.epsilon", "0.5", "medium.min-steps", "1"));
         try {
             assertThat(weak.awaitReady(120_000)).isTrue();
-            assertThatThrownBy(() -> new FrameByFrameRenderer(codecs, weak).render(gif, true, CloakStrength.MEDIUM, (d, t) -> { }))
+            assertThatThrownBy(() -> new FrameByFrameRenderer(codecs, weak, METRICS).render(gif, true, CloakStrength.MEDIUM, (d, t) -> { }))
                     .isInstanceOf(CloakFailedException.class);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
@@ -105,7 +108,7 @@ class FrameByFrameRendererTest {
     }
 
     private static FrameByFrameRenderer renderer() {
-        return new FrameByFrameRenderer(codecs, engine);
+        return new FrameByFrameRenderer(codecs, engine, METRICS);
     }
 
     private static int unmatchedFrames(byte[] file, MediaHeader header) {

@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * GIF header reader and the renderer are test doubles (TestMedia): the renderer re-encodes frames, it does not cloak.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import({TestMedia.GifHeaders.class, TestMedia.Rendering.class})
+@Import(TestMedia.Rendering.class)
 class MediaJobsApiTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();

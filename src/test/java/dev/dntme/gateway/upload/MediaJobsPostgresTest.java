@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * DNTME_TEST_PG_URL to change; a fresh schema per run): racing claims never hand one job to two workers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@Import({TestMedia.GifHeaders.class, TestMedia.Rendering.class})
+@Import(TestMedia.Rendering.class)
 class MediaJobsPostgresTest {
 
     private static final String SCHEMA = "dntme_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

@@ -17,56 +17,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Test doubles for the two seams the media job depends on but does not own: reading a GIF's header (the codecs are
- * another engineer's) and making the public copy (the lead's {@link MediaRenderer}, which glues codecs and the cloak).
+ * A test double for the seam the media job depends on but does not own: making the public copy (the real
+ * {@link FrameByFrameRenderer} glues codecs and the cloak; the job's own tests script the renderer instead).
  */
 final class TestMedia {
 
     private TestMedia() {
     }
 
-    /** Only the GIF header, through the JDK's GIF reader: enough for the upload to tell an animation from a still. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class GifHeaders {
-        @Bean
-        MediaCodec gifHeaderCodec() {
-            return new MediaCodec() {
-                @Override
-                public boolean reads(MediaFormat format) {
-                    return format == MediaFormat.GIF;
-                }
-
-                @Override
-                public MediaHeader probe(byte[] bytes, MediaFormat format) {
-                    List<TestGifs.Frame> frames = TestGifs.read(bytes);
-                    if (frames.size() < 2) {
-                        return null;
-                    }
-                    long duration = frames.stream().mapToLong(f -> f.delayCentis() * 10L).sum();
-                    long min = frames.stream().mapToLong(f -> f.delayCentis() * 10L).min().orElse(0);
-                    long max = frames.stream().mapToLong(f -> f.delayCentis() * 10L).max().orElse(0);
-                    return new MediaHeader(format, frames.get(0).pixels().getWidth(), frames.get(0).pixels().getHeight(),
-                            frames.size(), duration, duration == 0 ? 0 : frames.size() * 1000.0 / duration, min, max, 0,
-                            false);
-                }
-
-                @Override
-                public FrameReader open(byte[] bytes, MediaHeader header) {
-                    throw new UnsupportedOperationException("test double: headers only");
-                }
-
-                @Override
-                public FrameWriter writer(byte[] original, MediaHeader header, boolean markDataMiningProhibited) {
-                    throw new UnsupportedOperationException("test double: headers only");
-                }
-            };
-        }
-    }
-
     /** The renderer double and a listener that records what it is told. */
     @TestConfiguration(proxyBeanMethods = false)
     static class Rendering {
         @Bean
+        @org.springframework.context.annotation.Primary
         ScriptedRenderer scriptedRenderer() {
             return new ScriptedRenderer();
         }

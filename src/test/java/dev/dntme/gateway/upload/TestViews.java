@@ -12,6 +12,6 @@ final class TestViews {
     static ImageView withState(ImageView v, String state) {
         return new ImageView(v.id(), v.userId(), v.dntMe(), v.flagSource(), state,
                 "published".equals(state) ? v.publicUrl() : null, v.faces(), v.width(), v.height(), v.contentType(),
-                v.createdAt(), v.receipt());
+                v.createdAt(), v.receipt(), v.progress(), v.media(), v.failure());
     }
 }

@@ -109,7 +109,7 @@ final class FrameCheck {
             int i = index;
             int n = alignments.size();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            CallerFailure.caller(() -> listener.frameDone(i, n, took));
+            CallerFailure.caller(() -> listener.frameDone(i, n, false, took));
             index++;
         }
         if (CallerFailure.caller(published::next) != null || index != pass.frames()) {

@@ -82,55 +82,53 @@ final class FrameSequence {
             List<LocatedFace> faces = models.locator().locate(frame);
             List<Target> targets = new ArrayList<>();
             List<float[]> carried = new ArrayList<>();
-            boolean allTracked = !faces.isEmpty();
             for (LocatedFace face : faces) {
                 targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
                 Track track = closest(tracks, face.box().getBounds());
                 carried.add(track == null ? null : track.chipDelta());
-                allTracked &= track != null;
             }
-            if (faces.isEmpty()) {
-                int i = index;
-                BufferedImage unchanged = frame;
-                CallerFailure.caller(() -> sink.accept(i, unchanged));
-                tracks = List.of();
-            } else {
-                CloakOptimizer.Result result = cloakFrame(frame, targets, carried, allTracked, encoder, index);
-                if (allTracked) {
-                    pass.warm++;
-                }
-                List<Track> next = new ArrayList<>();
-                for (int f = 0; f < targets.size(); f++) {
-                    next.add(new Track(targets.get(f).box(), result.chipDeltas().get(f)));
-                }
-                tracks = next;
-                int i = index;
-                CallerFailure.caller(() -> sink.accept(i, result.composed()));
-            }
+            Frame done = faces.isEmpty() ? new Frame(frame, false, List.of()) : cloakFrame(frame, targets, carried, encoder, index);
+            tracks = done.tracks();
+            pass.warm += done.warm() ? 1 : 0;
             pass.targets.add(List.copyOf(targets));
             int i = index;
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            CallerFailure.caller(() -> listener.frameDone(i, faces.size(), took));
+            CallerFailure.caller(() -> {
+                sink.accept(i, done.pixels());
+                listener.frameDone(i, faces.size(), done.warm(), took);
+            });
             index++;
         }
         return pass;
     }
 
-    private CloakOptimizer.Result cloakFrame(BufferedImage frame, List<Target> targets, List<float[]> carried, boolean allTracked,
-            ImageEncoder encoder, int index) {
+    /** A frame's pixels to publish, whether its warm start sufficed, and its faces' tracks for the next frame. */
+    private record Frame(BufferedImage pixels, boolean warm, List<Track> tracks) {}
+
+    /** Warm budget when every face was tracked; the whole budget for a new face or a warm frame that fell short. */
+    private Frame cloakFrame(BufferedImage frame, List<Target> targets, List<float[]> carried, ImageEncoder encoder, int index) {
         CloakOptimizer.InitialGrid start = WarmStart.from(carried);
-        if (allTracked) {
+        CloakOptimizer.Result result = null;
+        if (!carried.contains(null)) {
             try {
-                return optimizer.cloak(frame, targets, warm, encoder, random, start);
+                result = optimizer.cloak(frame, targets, warm, encoder, random, start);
             } catch (CloakFailedException shortOfTheBar) {
                 // a turn of the head or a cut the overlap did not see: the whole budget, from the carried cloak still
             }
         }
-        try {
-            return optimizer.cloak(frame, targets, whole, encoder, random, start);
-        } catch (CloakFailedException failed) {
-            throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
+        boolean warmSufficed = result != null;
+        if (result == null) {
+            try {
+                result = optimizer.cloak(frame, targets, whole, encoder, random, start);
+            } catch (CloakFailedException failed) {
+                throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
+            }
         }
+        List<Track> tracks = new ArrayList<>();
+        for (int f = 0; f < targets.size(); f++) {
+            tracks.add(new Track(targets.get(f).box(), result.chipDeltas().get(f)));
+        }
+        return new Frame(result.composed(), warmSufficed, tracks);
     }
 
     /** The track whose last box overlaps {@code box} most, if at least {@link #SAME_FACE_IOU}. */

@@ -51,13 +51,13 @@ class FrameCloakTest {
         List<Duration> took = new ArrayList<>();
 
         CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
-                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> took.add(d));
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, warm, d) -> took.add(d));
 
         assertThat(cloaked.frames()).isEqualTo(6);
         assertThat(cloaked.framesWithFaces()).isEqualTo(6);
         assertThat(cloaked.warmFrames()).as("frames whose face was tracked from the previous frame").isGreaterThanOrEqualTo(4);
         ProtectionReceipt receipt = engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
-                (i, faces, d) -> { });
+                (i, faces, warm, d) -> { });
         assertThat(receipt.frames().total()).isEqualTo(6);
         assertThat(receipt.frames().withFaces()).isEqualTo(6);
         assertThat(receipt.frames().minDistance()).as("every published frame's face is past the fail bar").isGreaterThan(0.6);
@@ -72,10 +72,10 @@ class FrameCloakTest {
         List<BufferedImage> published = new ArrayList<>();
 
         CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
-                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> { });
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, warm, d) -> { });
 
         ProtectionReceipt receipt = engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
-                (i, faces, d) -> { });
+                (i, faces, warm, d) -> { });
         assertThat(receipt.frames().withFaces()).isEqualTo(6);
         assertThat(receipt.frames().minDistance()).isGreaterThan(0.6);
     }
@@ -85,13 +85,13 @@ class FrameCloakTest {
         List<BufferedImage> frames = pan("people/obama/obama-1.jpg", 3, 10);
         List<BufferedImage> published = new ArrayList<>();
         CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
-                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, d) -> { });
+                (i, frame) -> published.add(CloakOptimizer.decode(TestPhotos.jpeg90(frame))), (i, faces, warm, d) -> { });
         assertThat(cloaked.framesWithFaces()).isEqualTo(3);
         // the writer lost the cloak of the last frame: the clean frame is what would be public
         published.set(2, frames.get(2));
 
         assertThatThrownBy(() -> engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published),
-                (i, faces, d) -> { }))
+                (i, faces, warm, d) -> { }))
                 .isInstanceOf(CloakFailedException.class)
                 .hasMessageContaining("published frame 2");
     }
@@ -101,10 +101,10 @@ class FrameCloakTest {
         List<BufferedImage> frames = pan("people/obama/obama-1.jpg", 2, 10);
         List<BufferedImage> published = new ArrayList<>();
         CloakedFrames cloaked = engine.cloakFrames(source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
-                (i, frame) -> published.add(frame), (i, faces, d) -> { });
+                (i, frame) -> published.add(frame), (i, faces, warm, d) -> { });
 
         assertThatThrownBy(() -> engine.verifyFrames(cloaked, CloakStrength.MEDIUM, source(frames), source(published.subList(0, 1)),
-                (i, faces, d) -> { }))
+                (i, faces, warm, d) -> { }))
                 .isInstanceOf(CloakFailedException.class);
     }
 
