@@ -75,6 +75,11 @@ public final class TestVideos {
         for (int i = 1; i <= 4; i++) {
             photos.add(read(TestImages.photo("people/obama/obama-" + i + ".jpg")));
         }
+        return make(spec, i -> camera(photos, spec.width(), spec.height(), i, spec.frames()));
+    }
+
+    /** A clip of the given frames (each {@code spec.width()} x {@code spec.height()}), as {@link #make(Spec)} writes one. */
+    public static byte[] make(Spec spec, java.util.function.IntFunction<BufferedImage> frameAt) {
         Path file = null;
         try {
             file = Files.createTempFile("test-video-", "." + spec.container());
@@ -105,7 +110,7 @@ public final class TestVideos {
                 int samplesPerFrame = (int) Math.round(48_000 / spec.fps());
                 long sample = 0;
                 for (int i = 0; i < frames; i++) {
-                    BufferedImage picture = camera(photos, spec.width(), spec.height(), i, frames);
+                    BufferedImage picture = bgr(frameAt.apply(i));
                     Frame frame = converter.convert(picture);
                     recorder.setTimestamp(Math.round(i * 1_000_000 / spec.fps()));
                     recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
@@ -152,6 +157,17 @@ public final class TestVideos {
         } finally {
             g.dispose();
         }
+        return out;
+    }
+
+    private static BufferedImage bgr(BufferedImage picture) {
+        if (picture.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return picture;
+        }
+        BufferedImage out = new BufferedImage(picture.getWidth(), picture.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(picture, 0, 0, null);
+        g.dispose();
         return out;
     }
 
