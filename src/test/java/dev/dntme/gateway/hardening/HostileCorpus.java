@@ -58,6 +58,13 @@ final class HostileCorpus {
                 Seeds.webpAlpha(), Seeds.progressiveJpeg(TestImages.gradient(64, 48)));
     }
 
+    /** Valid animations and videos for the fuzzer: small, so that an accepted mutant's job ends quickly. */
+    static List<byte[]> mediaSeeds() {
+        return List.of(Seeds.animatedGif(4), Seeds.apng(3), Seeds.mp4(64, 48, 10, 0.5));
+    }
+
+    static final String[] MEDIA_SEED_NAMES = {"gif-4-frames", "apng-3-frames", "mp4-h264-5-frames"};
+
     static final String[] SEED_NAMES = {"jpeg+exif", "png", "gif", "webp-vp8", "webp-vp8l", "webp-vp8x-alpha",
         "progressive-jpeg"};
 

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seeded mutational fuzzer over valid JPEG, PNG, GIF and WebP seeds: byte flips, interesting values in
+ * A seeded mutational fuzzer over valid JPEG, PNG, GIF and WebP seeds, and over animations and videos: byte flips, interesting values in
  * header fields, insertions, deletions, duplicated ranges, truncation and splicing between seeds. Every
  * mutant goes through the same oracle as the hostile corpus. Run longer with
  * {@code -Dfuzz.iterations=5000 -Dfuzz.seconds=1800}; replay a failure with the printed {@code -Dfuzz.seed}.
@@ -24,11 +24,23 @@ class UploadFuzzTest extends HostileApp {
 
     @Test
     void mutatedImagesAreRefusedWithADocumentedProblemOrPublishedCleanNeverA500() throws IOException {
+        fuzz("images", HostileCorpus.validSeeds(), HostileCorpus.SEED_NAMES, Integer.getInteger("fuzz.iterations", 300),
+                Duration.ofSeconds(Long.getLong("fuzz.seconds", 60)));
+    }
+
+    /**
+     * Animations and videos: a mutant is refused on its headers, or accepted (202) and followed to its job's end,
+     * published clean or rejected with a documented problem, never a 500 and never a stuck job.
+     */
+    @Test
+    void mutatedAnimationsAndVideosAreRefusedOrTheirJobEndsCleanlyNeverA500() throws IOException {
+        fuzz("media", HostileCorpus.mediaSeeds(), HostileCorpus.MEDIA_SEED_NAMES,
+                Integer.getInteger("fuzz.media.iterations", 60), Duration.ofSeconds(Long.getLong("fuzz.media.seconds", 45)));
+    }
+
+    private void fuzz(String kind, List<byte[]> seeds, String[] names, int iterations, Duration budget) throws IOException {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        int iterations = Integer.getInteger("fuzz.iterations", 300);
-        Duration budget = Duration.ofSeconds(Long.getLong("fuzz.seconds", 60));
-        System.out.println("UploadFuzzTest: -Dfuzz.seed=" + seed + " -Dfuzz.iterations=" + iterations);
-        List<byte[]> seeds = HostileCorpus.validSeeds();
+        System.out.println("UploadFuzzTest " + kind + ": -Dfuzz.seed=" + seed + " -Dfuzz.iterations=" + iterations);
         Map<String, Integer> outcomes = new TreeMap<>();
         long deadline = System.nanoTime() + budget.toNanos();
         int done = 0;
@@ -36,19 +48,18 @@ class UploadFuzzTest extends HostileApp {
             Random random = new Random(seed * 31 + i);
             int from = random.nextInt(seeds.size());
             byte[] mutant = mutate(seeds.get(from), seeds, random);
-            HostileCase c = HostileCase.any("fuzz", "iteration " + i + " of seed " + seed + " from "
-                    + HostileCorpus.SEED_NAMES[from], mutant);
+            HostileCase c = HostileCase.any("fuzz", "iteration " + i + " of seed " + seed + " from " + names[from], mutant);
             try {
                 outcomes.merge(send(c), 1, Integer::sum);
             } catch (AssertionError | RuntimeException failure) {
-                Path saved = Path.of("target", "fuzz-failures", seed + "-" + i + ".bin");
+                Path saved = Path.of("target", "fuzz-failures", kind + "-" + seed + "-" + i + ".bin");
                 Files.createDirectories(saved.getParent());
                 Files.write(saved, mutant);
                 throw new AssertionError("fuzz failure; replay with -Dfuzz.seed=" + seed + " -Dfuzz.iterations="
                         + (i + 1) + "; input saved to " + saved, failure);
             }
         }
-        System.out.println("UploadFuzzTest: " + done + " iterations, outcomes " + outcomes);
+        System.out.println("UploadFuzzTest " + kind + ": " + done + " iterations, outcomes " + outcomes);
     }
 
     static byte[] mutate(byte[] seed, List<byte[]> seeds, Random random) {
