@@ -13,6 +13,11 @@ public final class WebpAnimations {
     private WebpAnimations() {
     }
 
+    /** The codec as Spring makes it, for tests outside this package. */
+    public static dev.dntme.gateway.imaging.media.MediaCodec codec() {
+        return new WebpCodec();
+    }
+
     /**
      * One ANMF frame.
      *
