@@ -219,6 +219,12 @@ final class HostileCorpus {
         all.add(HostileCase.expect(c, "APNG whose acTL declares 1000 frames for 3", Seeds.apng(1000), CORRUPT));
         byte[] apng = Seeds.apng(3);
         all.add(HostileCase.expect(c, "APNG cut inside its last frame", Arrays.copyOf(apng, apng.length - 40), CORRUPT));
+        byte[] webp = Seeds.animatedWebp(3);
+        all.add(HostileCase.expect(c, "animated WebP with a lying ANMF size",
+                dev.dntme.gateway.imaging.animation.WebpAnimations.withLyingAnmfSize(webp, 40), CORRUPT)
+                .labelled("image/webp"));
+        all.add(HostileCase.expect(c, "animated WebP with 5000 frames of 2x2",
+                dev.dntme.gateway.imaging.animation.WebpAnimations.tinyFrames(5000, 20), MEDIA_LIMITS));
     }
 
     private static void video(List<HostileCase> all) {

@@ -229,6 +229,14 @@ final class Seeds {
                 null);
     }
 
+    /** An animated WebP of a face (32x24), lossy frames from FFmpeg's libwebp. */
+    static byte[] animatedWebp(int frames) {
+        int[] delays = new int[frames];
+        java.util.Arrays.fill(delays, 100);
+        return dev.dntme.gateway.imaging.animation.WebpAnimations.of(Animations.panningFaces(frames, 32, 24, false),
+                delays, 0);
+    }
+
     // ---- PNG ----------------------------------------------------------------------------------
 
     static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

@@ -10,9 +10,10 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Loads the FFmpeg natives once. JavaCPP unpacks them from the jar on the classpath into its cache directory (it never
  * downloads anything); when the home directory is read-only, as in the container, the cache moves to the temp dir
- * unless {@value #CACHE_DIR_PROPERTY} names one (docs/media.md).
+ * unless {@value #CACHE_DIR_PROPERTY} names one (docs/media.md). Public for the animated WebP writer, which encodes
+ * its frames with FFmpeg's libwebp encoder.
  */
-final class Ffmpeg {
+public final class Ffmpeg {
 
     static final String CACHE_DIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
     /** AVERROR(EAGAIN) on Linux: the codec wants input first (or output to be taken). */
@@ -23,7 +24,7 @@ final class Ffmpeg {
     private Ffmpeg() {
     }
 
-    static void load() {
+    public static void load() {
         if (loaded) {
             return;
         }
@@ -78,7 +79,7 @@ final class Ffmpeg {
     }
 
     /** A failure of ours (encoder set-up, output): a 500, never blamed on the upload. */
-    static int checked(int code, String what) {
+    public static int checked(int code, String what) {
         if (code < 0) {
             throw new IllegalStateException(what + ": " + describe(code));
         }

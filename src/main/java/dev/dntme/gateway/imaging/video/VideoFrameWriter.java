@@ -40,6 +40,8 @@ final class VideoFrameWriter implements FrameWriter {
     private final AVFrame yuv = avutil.av_frame_alloc();
     private final AVPacket packet = avcodec.av_packet_alloc();
     private final RgbConverter converter = new RgbConverter();
+    /** Opened on the first still: writers of unflagged uploads never need one. */
+    private VideoStill still;
     private long lastPts = Long.MIN_VALUE;
     private boolean closed;
 
@@ -113,7 +115,10 @@ final class VideoFrameWriter implements FrameWriter {
 
     @Override
     public byte[] encodeStill(BufferedImage frame) {
-        return VideoStill.encode(frame, published, frameRate, bitrate);
+        if (still == null) {
+            still = VideoStill.open(published, header.width(), header.height(), frameRate, bitrate);
+        }
+        return still.encode(frame);
     }
 
     @Override
@@ -176,6 +181,9 @@ final class VideoFrameWriter implements FrameWriter {
             return;
         }
         closed = true;
+        if (still != null) {
+            still.close();
+        }
         converter.close();
         avutil.av_frame_free(yuv);
         avcodec.av_packet_free(packet);

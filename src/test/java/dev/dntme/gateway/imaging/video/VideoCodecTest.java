@@ -195,7 +195,7 @@ class VideoCodecTest {
     }
 
     @Test
-    void theStillOfAFrameIsThePictureThroughTheSameEncoderAsPng() throws Exception {
+    void theStillOfAFrameIsThePictureThroughTheSameEncoderAsBmp() throws Exception {
         MediaHeader header = CODEC.probe(mp4WithAudio, MediaFormat.MP4);
         MediaFrame frame = decodeAll(mp4WithAudio, header).get(10);
         try (FrameWriter writer = CODEC.writer(mp4WithAudio, header, false)) {
