@@ -45,7 +45,8 @@ class FrameByFrameRendererTest {
         engine = new DjlCloakEngine(CloakSettings.of(settings));
         ImagingProperties imaging = new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f,
                 ImagingProperties.Media.defaults());
-        codecs = new MediaCodecs(List.of(Animations.codec()), ServiceImaging.limits(imaging));
+        codecs = new MediaCodecs(List.of(Animations.codec(), dev.dntme.gateway.imaging.animation.WebpAnimations.codec()),
+                ServiceImaging.limits(imaging));
         scraper = new Scraper();
         assertThat(engine.awaitReady(120_000)).isTrue();
     }
@@ -76,6 +77,20 @@ class FrameByFrameRendererTest {
         assertThat(ServiceImaging.dataMiningProhibited(published.bytes())).isTrue();
         assertThat(unmatchedFrames(published.bytes(), out)).as("frames the scraper no longer links to obama's clean photos")
                 .isEqualTo(5);
+    }
+
+    @Test
+    void aFlaggedAnimatedWebpIsPublishedLossyWithEveryFrameStillProtected() {
+        byte[] webp = dev.dntme.gateway.imaging.animation.WebpAnimations.of(Animations.panningFaces(4, 320, 240, false),
+                new int[] {100, 100, 100, 100}, 0);
+
+        RenderedMedia published = renderer().render(webp, true, CloakStrength.MEDIUM, (done, total) -> { });
+
+        assertThat(published.mediaType()).isEqualTo("image/webp");
+        MediaHeader out = codecs.probe(published.bytes()).orElseThrow();
+        assertThat(out.frames()).isEqualTo(4);
+        assertThat(published.receipt().frames().minDistance()).isGreaterThanOrEqualTo(0.65);
+        assertThat(unmatchedFrames(published.bytes(), out)).isEqualTo(4);
     }
 
     @Test

@@ -66,6 +66,9 @@ class MediaBenchmark {
                         1.15), delays(10, 20), 0), obamaAndBiden),
                 new Medium("apng-pan", () -> Animations.apng(MediaScenes.panAndZoom("edge/obama-1080p.jpg", 12, 480, 270, 1.4),
                         new int[] {100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100}, 0), obama),
+                new Medium("webp-pan", () -> dev.dntme.gateway.imaging.animation.WebpAnimations.of(
+                        MediaScenes.panAndZoom("edge/obama-1080p.jpg", 12, 480, 270, 1.4),
+                        new int[] {100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100}, 0), obama),
                 new Medium("mp4-cut", () -> video(TestVideos.Spec.mp4(640, 360, 30, 3), MediaScenes.cut(
                         MediaScenes.panAndZoom("edge/obama-1080p.jpg", 45, 640, 360, 1.3),
                         MediaScenes.panAndZoom("people/biden/biden-1.jpg", 45, 640, 360, 1.2))), obamaAndBiden),
@@ -77,7 +80,7 @@ class MediaBenchmark {
 
     @Test
     void measureEveryMedium() throws Exception {
-        String only = System.getProperty("benchmark.media", "gif-pan,gif-group,apng-pan,mp4-cut,webm-pan,mp4-720p");
+        String only = System.getProperty("benchmark.media", "gif-pan,gif-group,apng-pan,webp-pan,mp4-cut,webm-pan,mp4-720p");
         int repeats = Integer.getInteger("benchmark.repeats", 1);
         java.util.Map<String, String> chosen = new java.util.LinkedHashMap<>();
         SystemPropertyBinding.collect("benchmark.cloak", System.getProperties())
@@ -85,7 +88,7 @@ class MediaBenchmark {
         CloakProperties settings = dev.dntme.gateway.cloak.CloakSettings.of(chosen);
         ImagingProperties imaging = new ImagingProperties(org.springframework.util.unit.DataSize.ofMegabytes(100), 50_000_000,
                 20_000, 0.9f, ImagingProperties.Media.defaults());
-        List<MediaCodec> all = new ArrayList<>(List.of(Animations.codec()));
+        List<MediaCodec> all = new ArrayList<>(List.of(Animations.codec(), dev.dntme.gateway.imaging.animation.WebpAnimations.codec()));
         all.add(dev.dntme.gateway.imaging.video.TestVideoCodec.of(imaging));
         MediaCodecs codecs = new MediaCodecs(all, ServiceImaging.limits(imaging));
         DjlCloakEngine engine = new DjlCloakEngine(settings);
