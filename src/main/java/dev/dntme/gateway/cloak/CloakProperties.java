@@ -82,41 +82,28 @@ public record CloakProperties(
      * @param warmSteps       most steps in a warm frame's first round (it is checked after 1 when the estimate clears)
      * @param warmRetrySteps  steps in each further round of a warm frame
      * @param warmRounds      publish checks of a warm frame before it falls back to the whole budget
-     * @param failMargin      while a frame is made, its faces must clear the fail bar by this much: the finished file
-     *                        is checked again, decoded from the whole file and measured against the original frame at
-     *                        each alignment, which moves a distance by a few hundredths
      */
     public record Frames(@NotNull Duration timeout, @NotNull @Min(1) @Max(100) Integer warmSteps,
-            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds,
-            @NotNull @DecimalMin("0.0") @DecimalMax("0.5") Double failMargin) {
+            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds) {
 
         public Frames {
             timeout = timeout != null ? timeout : Duration.ofMinutes(30);
             warmSteps = warmSteps != null ? warmSteps : 3;
             warmRetrySteps = warmRetrySteps != null ? warmRetrySteps : 2;
             warmRounds = warmRounds != null ? warmRounds : 2;
-            failMargin = failMargin != null ? failMargin : 0.05;
         }
 
         static Frames defaults() {
-            return new Frames(null, null, null, null, null);
+            return new Frames(null, null, null, null);
         }
     }
 
-    /** A frame's whole budget: the strength's, with the fail bar raised by {@code frames.failMargin}. */
-    public CloakBudget frameBudget(CloakStrength strength) {
-        CloakBudget b = budget(strength);
-        double fail = b.failDistance() + frames.failMargin();
-        return new CloakBudget(b.epsilon(), b.steps(), b.retrySteps(), b.rounds(), b.eotSamples(), Math.max(b.targetDistance(), fail),
-                fail, b.minFaceSsim(), b.checkMargin(), b.minSteps());
-    }
-
     /**
-     * A frame's budget when its cloak starts from the previous frame's: {@link #frameBudget}'s cap and bars, fewer
-     * steps, an early check after the first step.
+     * A frame's budget when its cloak starts from the previous frame's: the strength's cap and bars, fewer steps, an
+     * early check after the first step.
      */
     public CloakBudget warmBudget(CloakStrength strength) {
-        CloakBudget b = frameBudget(strength);
+        CloakBudget b = budget(strength);
         return new CloakBudget(b.epsilon(), frames.warmSteps(), frames.warmRetrySteps(), frames.warmRounds(), b.eotSamples(),
                 b.targetDistance(), b.failDistance(), b.minFaceSsim(), Math.max(0.0, b.checkMargin()), 1);
     }

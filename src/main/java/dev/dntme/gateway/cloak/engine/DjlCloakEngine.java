@@ -214,7 +214,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     @Override
     public CloakedFrames cloakFrames(FrameSource frames, CloakStrength strength, ImageEncoder frameEncoder, FrameSink sink,
             FrameListener listener) {
-        return submit(w -> new FrameSequence(w.models(), w.optimizer(), budget(w.models(), properties.frameBudget(strength)),
+        return submit(w -> new FrameSequence(w.models(), w.optimizer(), budget(w.models(), properties.budget(strength)),
                 budget(w.models(), properties.warmBudget(strength)), w.random()).cloak(frames, frameEncoder, sink, listener),
                 properties.frames().timeout());
     }

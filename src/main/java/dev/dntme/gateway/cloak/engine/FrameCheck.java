@@ -20,8 +20,8 @@ import java.util.List;
 /**
  * The check of a finished animation or video, on the decoded published file: in every frame, each face the cloak
  * pass cloaked (at its own alignment) and each face the detector finds in the published frame (at the alignment it
- * finds) is described in the published frame and in the original frame at the same alignment; a distance under the
- * fail bar anywhere fails the whole file. This is what a scraper that splits a clip into frames sees.
+ * finds) is described in the published frame and compared with its clean face (see {@link #check}); a distance under
+ * the fail bar anywhere fails the whole file. This is what a scraper that splits a clip into frames sees.
  */
 final class FrameCheck {
 
@@ -31,6 +31,20 @@ final class FrameCheck {
     FrameCheck(ModelSet models, CloakBudget budget) {
         this.models = models;
         this.budget = budget;
+    }
+
+    /** The cloaked face a detection belongs to (IoU at least {@link FrameSequence#SAME_FACE_IOU}), or null. */
+    private static Target overlapping(List<Target> cloaked, Rectangle box) {
+        Target best = null;
+        double bestIou = FrameSequence.SAME_FACE_IOU;
+        for (Target t : cloaked) {
+            double iou = FrameSequence.iou(t.box(), box);
+            if (iou >= bestIou) {
+                best = t;
+                bestIou = iou;
+            }
+        }
+        return best;
     }
 
     /** Per-face figures of the least protected frame, and the file's totals. */
@@ -57,21 +71,28 @@ final class FrameCheck {
             }
             List<Target> cloaked = pass.targets.get(index);
             List<AffineTransform> alignments = new ArrayList<>();
+            List<AffineTransform> references = new ArrayList<>();
             List<Rectangle> boxes = new ArrayList<>();
             for (Target t : cloaked) {
                 alignments.add(t.chipToImage());
+                references.add(t.chipToImage());
                 boxes.add(t.box());
             }
             for (LocatedFace found : models.locator().locate(shown)) {
+                Rectangle box = found.box().getBounds();
+                Target same = overlapping(cloaked, box);
                 alignments.add(found.chipToImage());
-                boxes.add(found.box().getBounds());
+                // a cloaked face found again is measured as stills are: against its clean face where it was cloaked;
+                // a face the cloak pass did not see, against the original frame where it is found now
+                references.add(same != null ? same.chipToImage() : found.chipToImage());
+                boxes.add(box);
             }
             if (!alignments.isEmpty()) {
                 withFaces++;
                 float[][] chips = new float[2 * alignments.size()][];
                 for (int i = 0; i < alignments.size(); i++) {
                     chips[2 * i] = FaceAligner.extractChip(shown, alignments.get(i));
-                    chips[2 * i + 1] = FaceAligner.extractChip(original, alignments.get(i));
+                    chips[2 * i + 1] = FaceAligner.extractChip(original, references.get(i));
                 }
                 float[][] desc = recognizer.describe(chips);
                 List<ProtectionReceipt.Face> faces = new ArrayList<>();
