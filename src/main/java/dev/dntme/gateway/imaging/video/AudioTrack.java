@@ -46,15 +46,27 @@ final class AudioTrack implements AutoCloseable {
         return COPYABLE.getOrDefault(published, Set.of()).contains(codecId);
     }
 
-    /** Reads every audio packet of the upload and adds the stream to {@code output} (before its header). */
-    static AudioTrack of(Demuxer demuxer, AVFormatContext output, MediaFormat published) {
+    /**
+     * Refuses, from the headers, audio the published container cannot carry unchanged: the upload is answered 415
+     * before anything is stored, rather than failing in its job after the frames were cloaked.
+     */
+    static void requireCopyable(Demuxer demuxer, MediaFormat published) {
         AVStream in = demuxer.audio();
+        if (in == null) {
+            return;
+        }
         int codec = in.codecpar().codec_id();
         if (!copyable(codec, published)) {
             throw new ApiException(Problem.UNSUPPORTED_MEDIA_TYPE, "The video's audio ("
                     + avcodec.avcodec_get_name(codec).getString() + ") cannot be published in "
                     + published.mediaType() + "; use AAC or MP3 audio in MP4 and MOV, Opus or Vorbis in WebM");
         }
+    }
+
+    /** Reads every audio packet of the upload and adds the stream to {@code output} (before its header). */
+    static AudioTrack of(Demuxer demuxer, AVFormatContext output, MediaFormat published) {
+        requireCopyable(demuxer, published);
+        AVStream in = demuxer.audio();
         List<AVPacket> packets = new ArrayList<>();
         AVPacket packet = avcodec.av_packet_alloc();
         try {

@@ -46,6 +46,7 @@ public class VideoCodec implements MediaCodec {
 
     static MediaHeader header(Demuxer demuxer, MediaFormat format) {
         demuxer.videoDecoder(format);
+        AudioTrack.requireCopyable(demuxer, format.publicFormat());
         AVStream video = demuxer.video();
         AVCodecParameters parameters = video.codecpar();
         int width = parameters.width();

@@ -188,6 +188,13 @@ class VideoCodecTest {
     }
 
     @Test
+    void audioThePublishedContainerCannotCarryUnchangedIsRefusedFromTheHeadersBeforeAnythingIsStored() {
+        byte[] pcm = TestVideos.make(new Spec("mov", "libopenh264", 160, 120, 10, 0.5, true, "pcm_s16le", false, 0));
+        assertThatThrownBy(() -> CODEC.probe(pcm, MediaFormat.MOV)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.problem()).isEqualTo(Problem.UNSUPPORTED_MEDIA_TYPE));
+    }
+
+    @Test
     void aVideoCodecOutsideTheListIsUnsupported() {
         byte[] mjpeg = TestVideos.make(new Spec("mov", "mjpeg", 160, 120, 10, 0.3, false, "aac", false, 0));
         assertThatThrownBy(() -> CODEC.probe(mjpeg, MediaFormat.MOV)).isInstanceOfSatisfying(ApiException.class,
