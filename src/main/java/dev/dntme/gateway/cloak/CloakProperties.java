@@ -82,19 +82,23 @@ public record CloakProperties(
      * @param warmSteps       most steps in a warm frame's first round (it is checked after 1 when the estimate clears)
      * @param warmRetrySteps  steps in each further round of a warm frame
      * @param warmRounds      publish checks of a warm frame before it falls back to the whole budget
+     * @param warmTargetDrop  a warm frame stops pushing this much below the strength's target distance (never below its
+     *                        fail bar): the face was tracked, its cloak is carried, and the finished file is checked
      */
     public record Frames(@NotNull Duration timeout, @NotNull @Min(1) @Max(100) Integer warmSteps,
-            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds) {
+            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds,
+            @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double warmTargetDrop) {
 
         public Frames {
             timeout = timeout != null ? timeout : Duration.ofMinutes(30);
             warmSteps = warmSteps != null ? warmSteps : 3;
             warmRetrySteps = warmRetrySteps != null ? warmRetrySteps : 2;
             warmRounds = warmRounds != null ? warmRounds : 2;
+            warmTargetDrop = warmTargetDrop != null ? warmTargetDrop : 0.0;
         }
 
         static Frames defaults() {
-            return new Frames(null, null, null, null);
+            return new Frames(null, null, null, null, null);
         }
     }
 
@@ -104,8 +108,9 @@ public record CloakProperties(
      */
     public CloakBudget warmBudget(CloakStrength strength) {
         CloakBudget b = budget(strength);
+        double target = Math.max(b.failDistance(), b.targetDistance() - frames.warmTargetDrop());
         return new CloakBudget(b.epsilon(), frames.warmSteps(), frames.warmRetrySteps(), frames.warmRounds(), b.eotSamples(),
-                b.targetDistance(), b.failDistance(), b.minFaceSsim(), Math.max(0.0, b.checkMargin()), 1);
+                target, b.failDistance(), b.minFaceSsim(), Math.max(0.0, b.checkMargin()), 1);
     }
 
     /**
