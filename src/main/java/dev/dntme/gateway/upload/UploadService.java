@@ -145,14 +145,7 @@ class UploadService {
             catchUpWithSettingChange(userId, flag);
             return new UploadResult(view(published), false);
         } catch (RuntimeException failure) {
-            rollBack(record);
-            count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
-                    : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
-            if (failure instanceof DataAccessException) {
-                throw new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published",
-                        5, failure);
-            }
-            throw failure;
+            throw failed(record, flag, failure);
         }
     }
 
@@ -203,15 +196,20 @@ class UploadService {
             catchUpWithSettingChange(userId, flag);
             return new UploadResult(view(catalog.find(id).orElse(done)), false);
         } catch (RuntimeException failure) {
-            rollBack(record);
-            count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
-                    : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
-            if (failure instanceof DataAccessException) {
-                throw new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published",
-                        5, failure);
-            }
-            throw failure;
+            throw failed(record, flag, failure);
         }
+    }
+
+    /** Rolls back a request's upload, counts how it ended and says what the client gets (nothing was published). */
+    private RuntimeException failed(ImageRecord record, FlagDecision flag, RuntimeException failure) {
+        rollBack(record);
+        count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
+                : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
+        if (failure instanceof DataAccessException) {
+            return new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5,
+                    failure);
+        }
+        return failure;
     }
 
     /**
