@@ -62,8 +62,7 @@ class FrameByFrameRenderer implements MediaRenderer {
                     });
             file = writer.finish();
         }
-        MediaHeader publishedHeader = codecs.probe(file).orElseThrow(() -> new IllegalStateException(
-                "the published " + published.mediaType() + " does not read back as an animation or video"));
+        MediaHeader publishedHeader = codecs.publishedHeader(file);
         ProtectionReceipt receipt;
         try (FrameReader originals = codecs.open(original, header); FrameReader shown = codecs.open(file, publishedHeader)) {
             receipt = cloak.verifyFrames(pass, strength, new Frames(originals), new Frames(shown), (index, faces, warm, took) -> { });

@@ -46,6 +46,20 @@ public class MediaCodecs {
         return Optional.of(header);
     }
 
+    /**
+     * The header of a file this service wrote (a public copy being checked), without the upload limits: a published
+     * clip may be larger in bytes than its upload was (it is encoded at the published bitrate).
+     */
+    public MediaHeader publishedHeader(byte[] published) {
+        MediaFormat format = sniff(published).orElseThrow(() -> new IllegalStateException(
+                "the published file is not an animation or video"));
+        MediaHeader header = codec(format).probe(published, format);
+        if (header == null) {
+            throw new IllegalStateException("the published " + format.mediaType() + " reads back as a single frame");
+        }
+        return header;
+    }
+
     public FrameReader open(byte[] bytes, MediaHeader header) {
         return codec(header.format()).open(bytes, header);
     }
