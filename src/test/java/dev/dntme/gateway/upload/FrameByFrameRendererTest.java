@@ -42,6 +42,8 @@ class FrameByFrameRendererTest {
     static void loadOnce() throws InterruptedException {
         Map<String, String> settings = CloakSettings.dlibAlone();
         settings.put("intra-op-threads", "2");
+        // the default: each frame's check re-detects its faces, as the finished file's check does
+        settings.put("redetect-on-publish", "true");
         engine = new DjlCloakEngine(CloakSettings.of(settings));
         ImagingProperties imaging = new ImagingProperties(DataSize.ofMegabytes(25), 50_000_000, 20_000, 0.9f,
                 ImagingProperties.Media.defaults());

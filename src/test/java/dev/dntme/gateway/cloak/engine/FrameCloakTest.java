@@ -35,6 +35,9 @@ class FrameCloakTest {
     static void loadOnce() throws InterruptedException {
         Map<String, String> settings = CloakSettings.dlibAlone();
         settings.put("intra-op-threads", "2");
+        // as the service runs by default: the frame's check re-detects the face, as the finished file's check always
+        // does; measured at its own box only, a frame can clear the bar while made and miss it in the file (0.643 on CI)
+        settings.put("redetect-on-publish", "true");
         engine = new DjlCloakEngine(CloakSettings.of(settings));
         assertThat(engine.awaitReady(120_000)).as("engine ready").isTrue();
     }
