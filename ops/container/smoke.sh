@@ -14,7 +14,9 @@
 #    phone home is seen (and cannot leave this machine).
 # 4. Waits for readiness, runs the image's HEALTHCHECK command in the container, then smoke_api.py: one unflagged and one flagged upload of a face photo with the
 #    token the service wrote into /data/api-token; the flagged public copy must carry a receipt and be
-#    measurably changed in the face (PixelDistance.java); the unflagged one must not be.
+#    measurably changed in the face (PixelDistance.java); the unflagged one must not be. Then a flagged
+#    12-frame MP4 of a face (smoke-clip.mp4, PROVENANCE.md) through the job queue: 202, polled until
+#    published, every frame's face past the fail bar in the receipt (FFmpeg's natives load in the image).
 # 5. SIGTERM; the container must have written nothing outside /data and /tmp (the chart's read-only root
 #    filesystem); then everything it made is removed (container, image, namespace, temp files).
 #
@@ -163,6 +165,10 @@ ip netns exec "$ns" python3 "$here/smoke_api.py" uploads "$(cat "$token_file")" 
 api=$!
 while kill -0 "$api" 2>/dev/null; do sample_outbound; sleep 0.5; done
 wait "$api" || fail "the uploads through the image did not do what the API promises (see above)"
+ip netns exec "$ns" python3 "$here/smoke_api.py" clip "$(cat "$token_file")" "$here/smoke-clip.mp4" "$work" &
+api=$!
+while kill -0 "$api" 2>/dev/null; do sample_outbound; sleep 0.5; done
+wait "$api" || { tail -n 40 "$work/service.log" >&2; fail "the flagged clip through the image was not published as promised (see above)"; }
 
 log "pixel distances of the public copies from the original, in the face box"
 java "$here/PixelDistance.java" "$photo" "$work/public-unflagged.img" "$work/public-flagged.img" "$(cat "$work/face-box")" \

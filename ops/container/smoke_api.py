@@ -4,9 +4,12 @@
   smoke_api.py ready                         exit 0 once /actuator/health/readiness says UP
   smoke_api.py uploads TOKEN PHOTO WORKDIR   one unflagged and one flagged upload, checked; writes
                                              WORKDIR/public-{unflagged,flagged}.img and WORKDIR/face-box
+  smoke_api.py clip TOKEN CLIP WORKDIR       one flagged MP4 clip: 202, polled to published, every frame's
+                                             face past the fail bar in the receipt; writes WORKDIR/public-clip.mp4
 """
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -32,19 +35,19 @@ def check(condition, message):
         sys.exit(1)
 
 
-def upload(token, photo, user, headers):
+def upload(token, photo, user, headers, filename="photo.jpg", content_type="image/jpeg", expected=201):
     boundary = uuid.uuid4().hex
     with open(photo, "rb") as f:
         data = f.read()
     body = (
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"userId\"\r\n\r\n{user}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
-        f"Content-Type: image/jpeg\r\n\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+        f"Content-Type: {content_type}\r\n\r\n"
     ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
     headers = dict(headers, **{"Content-Type": "multipart/form-data; boundary=" + boundary,
                                "Accept": "application/json"})
     status, resp_headers, resp = request("POST", BASE + "/v1/images", token, body, headers)
-    check(status == 201, f"upload answered {status}: {resp[:500]!r}")
+    check(status == expected, f"upload answered {status}, not {expected}: {resp[:500]!r}")
     return json.loads(resp), resp_headers, data
 
 
@@ -100,6 +103,32 @@ def uploads(token, photo, work):
     print("  401 without a token; OpenAPI 3.1 contract served at /v3/api-docs")
 
 
+def clip(token, path, work):
+    """A flagged clip goes through the job queue: FFmpeg's natives load inside the image (read-only root), every
+    frame is cloaked and the finished file is checked before anything is public."""
+    user = "smoke-" + uuid.uuid4().hex[:8]
+    accepted, _, _ = upload(token, path, user, {"DNT-ME": "1"}, "clip.mp4", "video/mp4", expected=202)
+    check(accepted["state"] == "processing" and "publicUrl" not in accepted, "202 answer: " + json.dumps(accepted))
+    total = accepted["progress"]["framesTotal"]
+    started = time.monotonic()
+    image = accepted
+    while image["state"] == "processing":
+        check(time.monotonic() - started < 600, "the clip's job did not end within 600 s: " + json.dumps(image))
+        time.sleep(2)
+        status, _, body = request("GET", f"{BASE}/v1/images/{accepted['id']}", token)
+        check(status == 200, f"GET of the processing clip answered {status}")
+        image = json.loads(body)
+    check(image["state"] == "published", "the flagged clip was not published: " + json.dumps(image))
+    frames = image["receipt"]["frames"]
+    check(frames["total"] == total and frames["withFaces"] == total, "receipt frames: " + json.dumps(frames))
+    check(frames["minDistance"] >= MATCH_FAIL_CLOSED,
+          f"a published frame's face is only {frames['minDistance']} from its original (< {MATCH_FAIL_CLOSED})")
+    data = public_copy(image, work + "/public-clip.mp4")
+    check(data[4:8] == b"ftyp", "the public copy of the clip is not an MP4")
+    print(f"  flagged clip: 202, published after {time.monotonic() - started:.0f} s, {total} frames with a face, "
+          f"min distance {frames['minDistance']:.3f}, min face SSIM {frames['minSsim']:.3f}, public copy {len(data)} bytes")
+
+
 def ready():
     try:
         status, _, body = request("GET", BASE + "/actuator/health/readiness", timeout=3)
@@ -111,4 +140,4 @@ def ready():
 if __name__ == "__main__":
     if sys.argv[1] == "ready":
         sys.exit(ready())
-    uploads(*sys.argv[2:5])
+    {"uploads": uploads, "clip": clip}[sys.argv[1]](*sys.argv[2:5])
