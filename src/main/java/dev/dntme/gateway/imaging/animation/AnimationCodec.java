@@ -40,14 +40,14 @@ class AnimationCodec implements MediaCodec {
     @Override
     public FrameReader open(byte[] bytes, MediaHeader header) {
         return Decoding.guarded(header.format().mediaType(), () -> header.format() == MediaFormat.GIF
-                ? new GifFrameReader(bytes, header) : new ApngFrameReader(bytes, header));
+                ? new GifFrameReader(bytes, header) : ApngFrameReader.of(bytes, header));
     }
 
     /** The transparency of the upload decides whether the copy may have transparent pixels at all. */
     @Override
     public FrameWriter writer(byte[] original, MediaHeader header, boolean markDataMiningProhibited) {
         return header.format() == MediaFormat.GIF
-                ? new GifFrameWriter(header, GifStructure.read(original).transparent, markDataMiningProhibited)
-                : new ApngFrameWriter(header, ApngStructure.read(original).transparent, markDataMiningProhibited);
+                ? new GifFrameWriter(header, GifStructure.read(original).transparent(), markDataMiningProhibited)
+                : new ApngFrameWriter(header, ApngStructure.read(original).outline.transparent(), markDataMiningProhibited);
     }
 }

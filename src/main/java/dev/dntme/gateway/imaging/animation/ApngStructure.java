@@ -33,39 +33,27 @@ final class ApngStructure {
      * ({@code offset, length} pairs of IDAT or fdAT payloads, fdAT's sequence number excluded).
      */
     record Frame(int index, int width, int height, int x, int y, long durationMicros, int dispose, int blend,
-            List<int[]> data) {
+            List<int[]> data) implements StillFramesReader.SubFrame {
 
         boolean coversCanvas(int canvasWidth, int canvasHeight) {
             return x == 0 && y == 0 && width == canvasWidth && height == canvasHeight;
         }
     }
 
-    final int width;
-    final int height;
+    final Outline outline;
     /** IHDR's 13 bytes at this offset. */
     final int ihdrOffset;
     /** Whole chunks ({@code offset, length} including header and CRC) to copy into every frame's PNG. */
     final List<int[]> decodingChunks;
-    final int loopCount;
-    final int frames;
-    /** An alpha channel, a tRNS chunk or a frame that leaves part of the canvas uncovered. */
-    final boolean transparent;
-    private final Timing timing;
 
-    private ApngStructure(int width, int height, int ihdrOffset, List<int[]> decodingChunks, int loopCount, int frames,
-            boolean transparent, Timing timing) {
-        this.width = width;
-        this.height = height;
+    private ApngStructure(Outline outline, int ihdrOffset, List<int[]> decodingChunks) {
+        this.outline = outline;
         this.ihdrOffset = ihdrOffset;
         this.decodingChunks = decodingChunks;
-        this.loopCount = loopCount;
-        this.frames = frames;
-        this.transparent = transparent;
-        this.timing = timing;
     }
 
     MediaHeader header() {
-        return timing.header(MediaFormat.APNG, width, height, loopCount);
+        return outline.header();
     }
 
     static ApngStructure read(byte[] b) {
@@ -136,7 +124,8 @@ final class ApngStructure {
                         + " frames but it holds " + count);
             }
             boolean transparent = colourType == 4 || colourType == 6 || tRNS || uncovered;
-            return new ApngStructure(width, height, 16, List.copyOf(decodingChunks), loopCount, count, transparent, timing);
+            return new ApngStructure(new Outline(MediaFormat.APNG, width, height, loopCount, count, transparent, timing), 16,
+                    List.copyOf(decodingChunks));
         }
 
         private void chunk(String type, int data, int length, int chunkStart) {

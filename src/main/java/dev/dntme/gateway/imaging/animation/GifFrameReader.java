@@ -36,8 +36,8 @@ final class GifFrameReader implements FrameReader {
 
     GifFrameReader(byte[] bytes, MediaHeader header) {
         this.header = header;
-        GifStructure structure = GifStructure.read(bytes, frame -> durations.add(frame.durationMicros()));
-        this.canvas = new Canvas(structure.width, structure.height, structure.transparent);
+        Outline outline = GifStructure.read(bytes, frame -> durations.add(frame.durationMicros()));
+        this.canvas = outline.canvas();
         try {
             this.input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.dntme.gateway.imaging.animation;
 
 import dev.dntme.gateway.imaging.media.MediaFormat;
-import dev.dntme.gateway.imaging.media.MediaHeader;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -29,34 +28,14 @@ final class GifStructure {
         }
     }
 
-    final int width;
-    final int height;
-    /** Plays: 0 = forever. No NETSCAPE extension plays once; its count n means n repeats, so n + 1 plays. */
-    final int loopCount;
-    final int frames;
-    /** Any frame with a transparent colour or one that leaves part of the canvas uncovered. */
-    final boolean transparent;
-    private final Timing timing;
+    private GifStructure() {}
 
-    private GifStructure(int width, int height, int loopCount, int frames, boolean transparent, Timing timing) {
-        this.width = width;
-        this.height = height;
-        this.loopCount = loopCount;
-        this.frames = frames;
-        this.transparent = transparent;
-        this.timing = timing;
-    }
-
-    MediaHeader header() {
-        return timing.header(MediaFormat.GIF, width, height, loopCount);
-    }
-
-    static GifStructure read(byte[] b) {
+    static Outline read(byte[] b) {
         return read(b, frame -> { });
     }
 
     /** Walks the whole file, handing every complete frame to {@code frames} in order. */
-    static GifStructure read(byte[] b, Consumer<Frame> frames) {
+    static Outline read(byte[] b, Consumer<Frame> frames) {
         if (b.length < 13) {
             throw Corrupt.because("The GIF ends inside its header (" + b.length + " bytes)");
         }
@@ -66,6 +45,7 @@ final class GifStructure {
         if (at > b.length) {
             throw Corrupt.because("The GIF ends inside its global colour table");
         }
+        // no NETSCAPE extension plays once; its count n means n repeats, so n + 1 plays
         int loopCount = 1;
         int count = 0;
         boolean transparent = false;
@@ -128,7 +108,7 @@ final class GifStructure {
         if (count == 0) {
             throw Corrupt.because("The GIF holds no frame");
         }
-        return new GifStructure(width, height, loopCount, count, transparent, timing);
+        return new Outline(MediaFormat.GIF, width, height, loopCount, count, transparent, timing);
     }
 
     private static void checkInside(Frame f, int width, int height) {

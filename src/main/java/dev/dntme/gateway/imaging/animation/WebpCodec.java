@@ -38,12 +38,12 @@ class WebpCodec implements MediaCodec {
 
     @Override
     public FrameReader open(byte[] bytes, MediaHeader header) {
-        return Decoding.guarded(header.format().mediaType(), () -> new WebpFrameReader(bytes, header));
+        return Decoding.guarded(header.format().mediaType(), () -> WebpFrameReader.of(bytes, header));
     }
 
     /** The transparency of the upload decides whether the copy may have transparent pixels at all. */
     @Override
     public FrameWriter writer(byte[] original, MediaHeader header, boolean markDataMiningProhibited) {
-        return new WebpFrameWriter(header, WebpStructure.read(original).transparent, markDataMiningProhibited);
+        return new WebpFrameWriter(header, WebpStructure.read(original).transparent(), markDataMiningProhibited);
     }
 }

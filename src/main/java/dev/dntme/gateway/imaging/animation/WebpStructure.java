@@ -1,7 +1,6 @@
 package dev.dntme.gateway.imaging.animation;
 
 import dev.dntme.gateway.imaging.media.MediaFormat;
-import dev.dntme.gateway.imaging.media.MediaHeader;
 import java.util.function.Consumer;
 
 /**
@@ -30,35 +29,17 @@ final class WebpStructure {
      * VP8L chunk; offsets of the chunk header, spans with header and padding).
      */
     record Frame(int index, int x, int y, int width, int height, long durationMicros, boolean blend,
-            boolean disposeToBackground, int alphaOffset, int alphaSpan, int bitstreamOffset, int bitstreamSpan) {
+            boolean disposeToBackground, int alphaOffset, int alphaSpan, int bitstreamOffset, int bitstreamSpan)
+            implements StillFramesReader.SubFrame {
     }
 
-    final int width;
-    final int height;
-    final int loopCount;
-    final int frames;
-    /** The VP8X alpha flag, an ALPH chunk, a lossless frame with alpha, or a frame that leaves canvas uncovered. */
-    final boolean transparent;
-    private final Timing timing;
+    private WebpStructure() {}
 
-    private WebpStructure(int width, int height, int loopCount, int frames, boolean transparent, Timing timing) {
-        this.width = width;
-        this.height = height;
-        this.loopCount = loopCount;
-        this.frames = frames;
-        this.transparent = transparent;
-        this.timing = timing;
-    }
-
-    MediaHeader header() {
-        return timing.header(MediaFormat.WEBP, width, height, loopCount);
-    }
-
-    static WebpStructure read(byte[] b) {
+    static Outline read(byte[] b) {
         return read(b, frame -> { });
     }
 
-    static WebpStructure read(byte[] b, Consumer<Frame> frames) {
+    static Outline read(byte[] b, Consumer<Frame> frames) {
         return new Walk(b, frames).run();
     }
 
@@ -77,7 +58,7 @@ final class WebpStructure {
             this.sink = sink;
         }
 
-        WebpStructure run() {
+        Outline run() {
             if (b.length < 12 + 8 + 10 || !Riff.fourCc(b, 0).equals("RIFF") || !Riff.fourCc(b, 8).equals("WEBP")) {
                 throw Corrupt.because("The WebP does not start with a RIFF/WEBP header and a VP8X chunk");
             }
@@ -115,7 +96,7 @@ final class WebpStructure {
             if (count == 0) {
                 throw Corrupt.because("The animated WebP holds no frame");
             }
-            return new WebpStructure(width, height, loopCount, count, transparent, timing);
+            return new Outline(MediaFormat.WEBP, width, height, loopCount, count, transparent, timing);
         }
 
         private void chunk(String type, int data, int size) {
