@@ -7,6 +7,7 @@ import dev.dntme.gateway.imaging.media.MediaHeader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes the public GIF from pixels alone: every frame covers the whole canvas with its own 256-colour palette
@@ -26,6 +27,9 @@ final class GifFrameWriter implements FrameWriter {
     /** The last frame's bytes, held back until the next frame says which disposal it needs. */
     private byte[] pending;
     private int frames;
+    private int[] lastArgb;
+    private boolean lastAlpha;
+    private Quantiser.Indexed lastIndexed;
 
     GifFrameWriter(MediaHeader header, boolean alpha, boolean markDataMiningProhibited) {
         this.header = header;
@@ -78,6 +82,8 @@ final class GifFrameWriter implements FrameWriter {
     public void close() {
         out = null;
         pending = null;
+        lastArgb = null;
+        lastIndexed = null;
     }
 
     private void flushPending(boolean nextHasTransparency) {
@@ -88,11 +94,22 @@ final class GifFrameWriter implements FrameWriter {
         }
     }
 
+    /**
+     * The frame's palette and indices. The cloak's last publish check of a frame quantises exactly the pixels that are
+     * then written, so the last result is kept: quantising is the writer's largest cost (tens of ms per frame).
+     */
     private Quantiser.Indexed quantise(BufferedImage frame) {
         int w = frame.getWidth();
         int h = frame.getHeight();
         int[] argb = frame.getRGB(0, 0, w, h, null, 0, w);
-        return Quantiser.quantise(argb, w, h, alpha && frame.getColorModel().hasAlpha());
+        boolean withAlpha = alpha && frame.getColorModel().hasAlpha();
+        if (lastIndexed != null && lastAlpha == withAlpha && Arrays.equals(argb, lastArgb)) {
+            return lastIndexed;
+        }
+        lastIndexed = Quantiser.quantise(argb, w, h, withAlpha);
+        lastArgb = argb;
+        lastAlpha = withAlpha;
+        return lastIndexed;
     }
 
     private void checkSize(BufferedImage frame) {
