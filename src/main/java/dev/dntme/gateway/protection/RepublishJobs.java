@@ -74,6 +74,12 @@ class RepublishJobs {
                 .update();
     }
 
+    /** Keeps the claim while one image takes long (a video made frame by frame). */
+    void renew(String id, Duration lease) {
+        jdbc.sql("update republish_jobs set lease_until = ? where id = ?")
+                .params(Timestamp.from(Instant.now().plus(lease)), id).update();
+    }
+
     void finish(String id) {
         jdbc.sql("update republish_jobs set state = ?, done = total, lease_until = null, updated_at = ? where id = ?")
                 .params(RepublishJob.State.DONE.name(), Timestamp.from(Instant.now()), id).update();

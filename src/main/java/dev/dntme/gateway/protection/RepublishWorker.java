@@ -100,17 +100,35 @@ class RepublishWorker implements DisposableBean {
      * stays cloaked). A re-cloak renews every flagged copy of an older model version.
      */
     private Outcome handle(RepublishJob job, StoredImage image) {
+        Runnable stillWorking = renewer(job);
         if (job.kind() == RepublishJob.Kind.RECLOAK) {
-            return images.republish(image.id(), true, image.flagSource());
+            return images.republish(image.id(), true, image.flagSource(), stillWorking);
         }
         boolean target = Boolean.TRUE.equals(job.targetDntMe());
         if (target && (!image.dntMe() || image.withheld())) {
-            return images.republish(image.id(), true, image.dntMe() ? image.flagSource() : FlagSource.USER_SETTING);
+            return images.republish(image.id(), true, image.dntMe() ? image.flagSource() : FlagSource.USER_SETTING,
+                    stillWorking);
         }
         if (!target && image.dntMe() && image.flagSource() == FlagSource.USER_SETTING) {
-            return images.republish(image.id(), false, FlagSource.USER_SETTING);
+            return images.republish(image.id(), false, FlagSource.USER_SETTING, stillWorking);
         }
         return Outcome.GONE; // already as it should be
+    }
+
+    /**
+     * Renews the job's lease every third of it while one image is being made: a video can take longer than the lease,
+     * and another replica must not take the job over (and make the same image twice) while this one still works.
+     */
+    private Runnable renewer(RepublishJob job) {
+        long every = properties.lease().toNanos() / 3;
+        long[] last = {System.nanoTime()};
+        return () -> {
+            long now = System.nanoTime();
+            if (now - last[0] >= every) {
+                last[0] = now;
+                jobs.renew(job.id(), properties.lease());
+            }
+        };
     }
 
     /**

@@ -122,12 +122,9 @@ class ImageCatalog {
                 .query(Integer.class).single();
     }
 
-    /**
-     * Flagged stills whose public copy was made by another cloak model version (or withheld), oldest first.
-     * Animations and videos are left out: re-cloaking them needs the media job, not the still path.
-     */
+    /** Flagged images whose public copy was made by another cloak model version (or withheld), oldest first. */
     List<ImageRecord> outdatedCloaksAfter(String modelVersion, Instant createdAt, String id, int limit) {
-        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?) and media_format is null"
+        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?)"
                         + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)"
                         + " and (created_at > ? or (created_at = ? and id > ?))"
                         + " order by created_at, id fetch first ? rows only")
@@ -137,7 +134,7 @@ class ImageCatalog {
     }
 
     int countOutdatedCloaks(String modelVersion) {
-        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?) and media_format is null"
+        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?)"
                         + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)")
                 .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
                         ImageState.WITHHELD.name())

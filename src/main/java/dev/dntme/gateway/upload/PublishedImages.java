@@ -1,16 +1,19 @@
 package dev.dntme.gateway.upload;
 
 import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.consent.FlagSource;
 import dev.dntme.gateway.imaging.DecodedImage;
 import dev.dntme.gateway.imaging.ImageDecoder;
 import dev.dntme.gateway.storage.CdnPurge;
 import dev.dntme.gateway.storage.ObjectStore;
+import dev.dntme.gateway.system.ApiException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * What other features may do with stored images: page through them and re-publish one from its
  * original. Re-publishing overwrites the public object under the same key (an S3 PUT replaces an object
  * atomically: readers get the old or the new copy, never a partial one), then tells the CDN to drop it.
+ * A still is made again as an upload makes it; an animation or a video frame by frame, as its media job made it.
  */
 @Service
 public class PublishedImages {
@@ -38,9 +42,11 @@ public class PublishedImages {
     private final CdnPurge cdn;
     private final UploadProperties properties;
     private final JsonMapper json;
+    private final ObjectProvider<MediaRenderer> mediaRenderers;
 
     PublishedImages(ImageCatalog catalog, ObjectStore store, ImageDecoder decoder, PublicCopyRenderer renderer,
-            ImageErasure erasure, CdnPurge cdn, UploadProperties properties, JsonMapper json) {
+            ImageErasure erasure, CdnPurge cdn, UploadProperties properties, JsonMapper json,
+            ObjectProvider<MediaRenderer> mediaRenderers) {
         this.catalog = catalog;
         this.store = store;
         this.decoder = decoder;
@@ -49,6 +55,7 @@ public class PublishedImages {
         this.cdn = cdn;
         this.properties = properties;
         this.json = json;
+        this.mediaRenderers = mediaRenderers;
     }
 
     public List<StoredImage> userImagesAfter(String userId, Instant createdAt, String id, int limit) {
@@ -76,35 +83,49 @@ public class PublishedImages {
      *         changed, try again later
      */
     public Outcome republish(String id, boolean dntMe, FlagSource source) {
+        return republish(id, dntMe, source, () -> { });
+    }
+
+    /**
+     * @param stillWorking called while an animation or a video is being made (after each frame), so that the caller
+     *                     can keep its claim on the work; a still calls it never
+     */
+    public Outcome republish(String id, boolean dntMe, FlagSource source, Runnable stillWorking) {
         Optional<ImageRecord> found = catalog.find(id)
                 .filter(r -> r.state() == ImageState.PUBLISHED || r.state() == ImageState.WITHHELD);
         if (found.isEmpty()) {
             return Outcome.GONE;
         }
         ImageRecord record = found.get();
-        if (record.isMedia()) {
-            return republishMedia(record, dntMe, source);
-        }
         Optional<byte[]> original = store.getOriginal(record.originalKey());
         if (original.isEmpty()) {
             log.error("image {} has no original; it cannot be re-published", record.id());
             return Outcome.GONE;
         }
-        DecodedImage image = decoder.decode(original.get());
-        PublicCopy copy;
+        Made made;
         try {
-            copy = renderer.render(image, dntMe, properties.defaultStrength());
+            made = record.isMedia() ? media(record, original.get(), dntMe, stillWorking) : still(original.get(), dntMe);
         } catch (CloakFailedException failed) {
-            store.deletePublic(record.publicKey());
-            catalog.markWithheld(record.id(), dntMe, source);
-            cdn.purge(store.publicUrl(record.publicKey()));
-            log.warn("image {} withheld: its cloak could not be made ({})", record.id(), failed.getMessage());
-            return Outcome.WITHHELD;
+            return withhold(record, dntMe, source, "its cloak could not be made (" + failed.getMessage() + ")");
+        } catch (ApiException bad) {
+            if (!bad.problem().status().is4xxClientError()) {
+                throw bad;
+            }
+            // the original passed its checks at upload; bad data found part-way leaves no copy that may be published
+            if (!dntMe) {
+                log.warn("image {} keeps its current public copy: its clean copy could not be made ({})", record.id(),
+                        bad.getMessage());
+                return Outcome.GONE;
+            }
+            return withhold(record, true, source, "its original could not be made again (" + bad.getMessage() + ")");
         }
-        store.putPublic(record.publicKey(), copy.bytes(), copy.format().mediaType());
-        boolean updated = catalog.markRepublished(record.id(), dntMe, source, copy.faces(),
-                copy.receipt() == null ? null : json.writeValueAsString(copy.receipt()),
-                copy.receipt() == null ? null : copy.receipt().modelVersion());
+        if (made == null) {
+            return withhold(record, dntMe, source, "this replica has no media renderer");
+        }
+        store.putPublic(record.publicKey(), made.bytes(), made.mediaType());
+        boolean updated = catalog.markRepublished(record.id(), dntMe, source, made.faces(),
+                made.receipt() == null ? null : json.writeValueAsString(made.receipt()),
+                made.receipt() == null ? null : made.receipt().modelVersion());
         if (!updated) {
             store.deletePublic(record.publicKey()); // erased while we worked: do not resurrect it
             return Outcome.GONE;
@@ -113,21 +134,35 @@ public class PublishedImages {
         return Outcome.REPUBLISHED;
     }
 
-    /**
-     * The still path cannot re-make an animation or a video (it would publish one frame), and re-cloaking media is
-     * left for later. So: a clean copy that must now be cloaked is withheld (public object deleted, fail closed, until
-     * a media re-cloak exists); a cloaked one stays as it is (turning DNT-ME off leaves it cloaked, and a model upgrade
-     * does not renew it: the re-cloak queries leave media out).
-     */
-    private Outcome republishMedia(ImageRecord record, boolean dntMe, FlagSource source) {
-        if (!dntMe || (record.dntMe() && record.state() == ImageState.PUBLISHED)
-                || record.state() == ImageState.WITHHELD) {
+    /** A public copy made again: its bytes, and what the catalog says of it. */
+    private record Made(byte[] bytes, String mediaType, int faces, ProtectionReceipt receipt) {}
+
+    private Made still(byte[] original, boolean dntMe) {
+        DecodedImage image = decoder.decode(original);
+        PublicCopy copy = renderer.render(image, dntMe, properties.defaultStrength());
+        return new Made(copy.bytes(), copy.format().mediaType(), copy.faces(), copy.receipt());
+    }
+
+    /** Frame by frame at the strength the upload asked for; null when this replica cannot make media. */
+    private Made media(ImageRecord record, byte[] original, boolean dntMe, Runnable stillWorking) {
+        MediaRenderer media = mediaRenderers.getIfAvailable();
+        if (media == null) {
+            return null;
+        }
+        RenderedMedia rendered = media.render(original, dntMe, record.media().strength(), (done, total) -> stillWorking.run());
+        return new Made(rendered.bytes(), rendered.mediaType(), rendered.faces(), rendered.receipt());
+    }
+
+    /** Fail closed: a copy that should be cloaked and cannot be is taken down, never left or made clean. */
+    private Outcome withhold(ImageRecord record, boolean dntMe, FlagSource source, String why) {
+        if (!dntMe) {
+            log.warn("image {} keeps its current public copy: {}", record.id(), why);
             return Outcome.GONE;
         }
         store.deletePublic(record.publicKey());
         catalog.markWithheld(record.id(), true, source);
         cdn.purge(store.publicUrl(record.publicKey()));
-        log.warn("media image {} withheld: re-cloaking animations and videos is not supported yet", record.id());
+        log.warn("image {} withheld: {}", record.id(), why);
         return Outcome.WITHHELD;
     }
 
