@@ -111,13 +111,9 @@ public class PublishedImages {
             if (!bad.problem().status().is4xxClientError()) {
                 throw bad;
             }
-            // the original passed its checks at upload; bad data found part-way leaves no copy that may be published
-            if (!dntMe) {
-                log.warn("image {} keeps its current public copy: its clean copy could not be made ({})", record.id(),
-                        bad.getMessage());
-                return Outcome.GONE;
-            }
-            return withhold(record, true, source, "its original could not be made again (" + bad.getMessage() + ")");
+            // the original passed its checks at upload; bad data found part-way leaves nothing new to publish (and a
+            // retry would find it again)
+            return withhold(record, dntMe, source, "its original could not be made again (" + bad.getMessage() + ")");
         }
         if (made == null) {
             return withhold(record, dntMe, source, "this replica has no media renderer");
@@ -153,7 +149,10 @@ public class PublishedImages {
         return new Made(rendered.bytes(), rendered.mediaType(), rendered.faces(), rendered.receipt());
     }
 
-    /** Fail closed: a copy that should be cloaked and cannot be is taken down, never left or made clean. */
+    /**
+     * Fail closed: a copy that should be cloaked and cannot be is taken down, never left or made clean; a clean copy
+     * that cannot be made leaves the current one (cloaked, or clean) as it is.
+     */
     private Outcome withhold(ImageRecord record, boolean dntMe, FlagSource source, String why) {
         if (!dntMe) {
             log.warn("image {} keeps its current public copy: {}", record.id(), why);
