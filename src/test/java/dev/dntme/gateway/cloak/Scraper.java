@@ -48,8 +48,18 @@ public final class Scraper implements AutoCloseable {
 
     /** True when some face of {@code published} matches some face of {@code original}. */
     public boolean linkable(byte[] published, byte[] original) {
-        List<float[]> clean = faces(original);
-        for (float[] p : faces(published)) {
+        return links(faces(published), faces(original));
+    }
+
+    /** True when some face of a frame (any pixel type, drawn on opaque black as a viewer would) matches one of {@code clean}. */
+    public boolean links(BufferedImage frame, List<float[]> clean) {
+        BufferedImage rgb = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(frame, 0, 0, null);
+        return links(faces(rgb), clean);
+    }
+
+    private static boolean links(List<float[]> found, List<float[]> clean) {
+        for (float[] p : found) {
             for (float[] c : clean) {
                 if (distance(p, c) < MATCH) {
                     return true;
