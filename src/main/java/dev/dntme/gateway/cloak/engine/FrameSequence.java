@@ -19,8 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cloak pass over an animation or video, on one worker: every frame's faces are found (the detector runs on every
@@ -29,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * A frame with a new face gets the whole budget; so does a warm frame that falls short, from where it got to.
  */
 final class FrameSequence {
-
-    private static final Logger log = LoggerFactory.getLogger(FrameSequence.class);
 
     /** Boxes of one face in consecutive frames overlap at least this much (intersection over union). */
     static final double SAME_FACE_IOU = 0.3;
@@ -147,10 +143,7 @@ final class FrameSequence {
 
     private CloakOptimizer.Result freshStart(BufferedImage frame, List<Target> targets, ImageEncoder encoder, int index) {
         try {
-            CloakOptimizer.Result result = optimizer.cloak(frame, targets, whole, encoder, random,
-                    WarmStart.from(Collections.nCopies(targets.size(), null)));
-            log.info("frame {} cleared the bar from a fresh start after its carried cloak fell short", index);
-            return result;
+            return optimizer.cloak(frame, targets, whole, encoder, random, WarmStart.from(Collections.nCopies(targets.size(), null)));
         } catch (CloakFailedException failed) {
             throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
         }
