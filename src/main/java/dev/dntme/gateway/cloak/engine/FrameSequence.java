@@ -15,9 +15,7 @@ import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -107,10 +105,7 @@ final class FrameSequence {
     /** A frame's pixels to publish, whether its warm start sufficed, and its faces' tracks for the next frame. */
     private record Frame(BufferedImage pixels, boolean warm, List<Track> tracks) {}
 
-    /**
-     * Warm budget when every face was tracked; the whole budget for a new face or a warm frame that fell short; and when
-     * that too ends short from a carried cloak, the whole budget once more from fresh noise, as a first frame starts.
-     */
+    /** Warm budget when every face was tracked; the whole budget for a new face or a warm frame that fell short. */
     private Frame cloakFrame(BufferedImage frame, List<Target> targets, List<float[]> carried, ImageEncoder encoder, int index) {
         CloakOptimizer.InitialGrid start = WarmStart.from(carried);
         CloakOptimizer.Result result = null;
@@ -126,12 +121,7 @@ final class FrameSequence {
             try {
                 result = optimizer.cloak(frame, targets, whole, encoder, random, start);
             } catch (CloakFailedException failed) {
-                if (carried.stream().allMatch(Objects::isNull)) {
-                    throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
-                }
-                // a carried cloak sits at its caps where it was made, and one that does not fit this frame can hold the
-                // steps back: a small face ended 0.617 after three rounds from it
-                result = freshStart(frame, targets, encoder, index);
+                throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
             }
         }
         List<Track> tracks = new ArrayList<>();
@@ -139,14 +129,6 @@ final class FrameSequence {
             tracks.add(new Track(targets.get(f).box(), result.chipDeltas().get(f)));
         }
         return new Frame(result.composed(), warmSufficed, tracks);
-    }
-
-    private CloakOptimizer.Result freshStart(BufferedImage frame, List<Target> targets, ImageEncoder encoder, int index) {
-        try {
-            return optimizer.cloak(frame, targets, whole, encoder, random, WarmStart.from(Collections.nCopies(targets.size(), null)));
-        } catch (CloakFailedException failed) {
-            throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
-        }
     }
 
     /** The track whose last box overlaps {@code box} most, if at least {@link #SAME_FACE_IOU}. */
