@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class WarmFrameBenchmark {
 
     @Test
-    void aWarmFramesStepsChecksAndDetection() {
+    void aWarmFramesStepsChecksAndDetection() throws InterruptedException {
         Map<String, String> settings = new HashMap<>(Map.of("intra-op-threads", "2"));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("benchmark.cloak."))
                 .forEach(k -> settings.put(k.substring("benchmark.cloak.".length()), System.getProperty(k)));
