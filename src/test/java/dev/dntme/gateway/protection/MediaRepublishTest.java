@@ -27,6 +27,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -143,6 +144,12 @@ class MediaRepublishTest {
             assertThat(client.anonymousGet(publicUrl).statusCode()).as("the clean copy is gone").isIn(403, 404);
             assertThat(client.getBytes("/v1/images/" + id + "/original").body()).as("the original is kept").isEqualTo(gif);
         }
+    }
+
+    @Test
+    void theSchedulerKeepsAThreadForTheStaleUploadSweeperWhileAReCloakHoldsOne() {
+        ThreadPoolTaskScheduler scheduler = app.getBean(ThreadPoolTaskScheduler.class);
+        assertThat(scheduler.getScheduledThreadPoolExecutor().getCorePoolSize()).isGreaterThanOrEqualTo(2);
     }
 
     private static String stored(String id) {
