@@ -1,6 +1,7 @@
 package dev.dntme.gateway.upload;
 
 import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.consent.FlagSource;
 import dev.dntme.gateway.imaging.DecodedImage;
@@ -114,6 +115,15 @@ public class PublishedImages {
             // the original passed its checks at upload; bad data found part-way leaves nothing new to publish (and a
             // retry would find it again)
             return withhold(record, dntMe, source, "its original could not be made again (" + bad.getMessage() + ")");
+        } catch (CloakUnavailableException notReady) {
+            throw notReady; // nothing changed: the job waits for the engine and tries again
+        } catch (RuntimeException broken) {
+            // a renderer that breaks (an encoder crash) would break again on every retry while a copy that must now be
+            // cloaked stays public clean: it is withheld instead; a clean re-make keeps the current copy and retries
+            if (!dntMe) {
+                throw broken;
+            }
+            return withhold(record, true, source, "its copy could not be made (" + broken + ")");
         }
         if (made == null) {
             return withhold(record, dntMe, source, "this replica has no media renderer");

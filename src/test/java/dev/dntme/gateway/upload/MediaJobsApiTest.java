@@ -302,6 +302,27 @@ class MediaJobsApiTest {
                 context);
     }
 
+    @Test
+    void aCleanGifWhoseCloakedCopyCannotBeMadeWhenItsUserTurnsDntMeOnIsWithheldNotLeftClean() {
+        byte[] gif = TestGifs.animated(3, 1);
+        renderer.script(gif, (original, dntMe, progress) -> {
+            if (dntMe) {
+                throw new IllegalStateException("the encoder crashed");
+            }
+            return TestMedia.ScriptedRenderer.reencode(original, false, progress);
+        });
+        String user = newUser();
+        String id = json(api.upload(gif).user(user).send()).get("id").asString();
+        String publicUrl = awaitState(id, "published").get("publicUrl").asString();
+
+        api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": true}");
+
+        JsonNode withheld = awaitState(id, "withheld");
+        assertThat(withheld.get("dntMe").asBoolean()).isTrue();
+        assertThat(api.anonymousGet(publicUrl).statusCode()).as("the clean copy is gone").isIn(403, 404);
+        assertThat(api.getBytes("/v1/images/" + id + "/original").body()).as("the original is kept").isEqualTo(gif);
+    }
+
     private List<String> publicKeysOf(String id) {
         String key = jdbc.sql("select public_key from images where id = ?").param(id).query(String.class).single();
         return inspector.publicKeys().stream().filter(key::equals).toList();
