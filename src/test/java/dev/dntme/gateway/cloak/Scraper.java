@@ -46,6 +46,27 @@ public final class Scraper implements AutoCloseable {
         return FaceRecognitionNet.distance(a, b);
     }
 
+    /** The faces of these photos of the test set ({@code people/obama/obama-2.jpg}, ...). */
+    public List<float[]> facesOf(String... photos) {
+        List<float[]> out = new ArrayList<>();
+        for (String photo : photos) {
+            out.addAll(faces(TestPhotos.read(photo)));
+        }
+        return out;
+    }
+
+    /** How many of an animation's or video's frames show a face that matches one of {@code clean}. */
+    public int linkedFrames(dev.dntme.gateway.imaging.media.FrameReader frames, List<float[]> clean) {
+        int linked = 0;
+        try (frames) {
+            dev.dntme.gateway.imaging.media.MediaFrame frame;
+            while ((frame = frames.next()) != null) {
+                linked += links(frame.pixels(), clean) ? 1 : 0;
+            }
+        }
+        return linked;
+    }
+
     /** True when some face of {@code published} matches some face of {@code original}. */
     public boolean linkable(byte[] published, byte[] original) {
         return links(faces(published), faces(original));

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dntme.gateway.GatewayApplication;
 import dev.dntme.gateway.cloak.Scraper;
-import dev.dntme.gateway.cloak.TestPhotos;
 import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.imaging.animation.Animations;
-import dev.dntme.gateway.imaging.media.FrameReader;
 import dev.dntme.gateway.imaging.media.MediaCodec;
 import dev.dntme.gateway.imaging.media.MediaFormat;
-import dev.dntme.gateway.imaging.media.MediaFrame;
-import dev.dntme.gateway.imaging.media.MediaHeader;
 import dev.dntme.gateway.support.ApiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,19 +179,8 @@ class MediaRepublishTest {
 
     /** Frames in which the scraper finds a face it links to Obama's other clean photos. */
     private static int linkedFrames(byte[] gif) {
-        List<float[]> clean = new ArrayList<>();
-        for (String other : List.of("obama-2.jpg", "obama-3.jpg", "obama-4.jpg")) {
-            clean.addAll(scraper.faces(TestPhotos.read("people/obama/" + other)));
-        }
         MediaCodec codec = Animations.codec();
-        MediaHeader header = codec.probe(gif, MediaFormat.GIF);
-        int linked = 0;
-        try (FrameReader reader = codec.open(gif, header)) {
-            MediaFrame frame;
-            while ((frame = reader.next()) != null) {
-                linked += scraper.links(frame.pixels(), clean) ? 1 : 0;
-            }
-        }
-        return linked;
+        return scraper.linkedFrames(codec.open(gif, codec.probe(gif, MediaFormat.GIF)),
+                scraper.facesOf("people/obama/obama-2.jpg", "people/obama/obama-3.jpg", "people/obama/obama-4.jpg"));
     }
 }
