@@ -2,6 +2,7 @@ package dev.dntme.gateway.cloak.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
 import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -31,8 +32,8 @@ class WarmFrameBenchmark {
     @Test
     void aWarmFramesStepsChecksAndDetection() throws InterruptedException {
         Map<String, String> settings = new HashMap<>(Map.of("intra-op-threads", "2"));
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("benchmark.cloak."))
-                .forEach(k -> settings.put(k.substring("benchmark.cloak.".length()), System.getProperty(k)));
+        SystemPropertyBinding.collect("benchmark.cloak", System.getProperties())
+                .forEach((k, v) -> settings.put(k.substring("benchmark.cloak.".length()), v));
         AtomicInteger steps = new AtomicInteger();
         List<String> checks = new ArrayList<>();
         DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(settings), DjlCloakEngine.ModelLoader.DEFAULT,
