@@ -46,6 +46,15 @@ public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, 
                 minFaceSsim, checkMargin < 0 ? checkMargin : checkMargin * factor, minSteps);
     }
 
+    /**
+     * Whether a face at {@code distance} from its original may be published. Every publish decision, stills and
+     * frames alike, asks this one question so that a NaN distance (a broken embedding) fails closed everywhere: a
+     * plain {@code distance < failDistance} is false for NaN and would let the face through.
+     */
+    public boolean clearsFailBar(double distance) {
+        return distance >= failDistance;
+    }
+
     public boolean earlyCheck() {
         return checkMargin >= 0;
     }

@@ -172,7 +172,7 @@ public final class CloakOptimizer {
             check = publishCheck(photo);
             boolean done = settle(photo, check, budget, ssimFloor, active, distance, checkedSsim);
             options.checkObserver().checked(round, totalSteps, estimated, distance.clone());
-            if (allAtLeast(distance, budget.failDistance())) {
+            if (allClear(distance, budget)) {
                 // a later round (a shrunk cap, an unlucky JPEG) can end worse: this one's bytes stay publishable
                 lastPublishable = check;
             }
@@ -182,7 +182,7 @@ public final class CloakOptimizer {
             Map<Crop, float[][]> real = check.real();
             crops.forEach(c -> photo.updateCorrections(c, real.get(c), false));
         }
-        if (!allAtLeast(distance, budget.failDistance()) && lastPublishable != null) {
+        if (!allClear(distance, budget) && lastPublishable != null) {
             check = lastPublishable;
             distance = lastPublishable.distances()[0];
             Arrays.fill(checkedSsim, Double.NaN);
@@ -368,12 +368,13 @@ public final class CloakOptimizer {
         return new Check(encoded, decoded, distances, real, composed, grids);
     }
 
-    private static Result result(Photo photo, Check check, double[] distance, double[] checkedSsim, List<Target> targets,
+    /** Package-private so that its fail-closed checks can be tested without running an attack. */
+    static Result result(Photo photo, Check check, double[] distance, double[] checkedSsim, List<Target> targets,
             BufferedImage image, CloakBudget budget, int rounds, int steps) {
         List<FaceResult> results = new ArrayList<>();
         for (int f = 0; f < targets.size(); f++) {
             Rectangle box = targets.get(f).box();
-            if (distance[f] < budget.failDistance()) {
+            if (!budget.clearsFailBar(distance[f])) {
                 throw new CloakFailedException(String.format(
                         "face at %d,%d %dx%d is still %.3f from its original after %d rounds (needs %.2f)",
                         box.x, box.y, box.width, box.height, distance[f], rounds, budget.failDistance()));
@@ -394,10 +395,10 @@ public final class CloakOptimizer {
         return new Result(check.encoded(), check.decoded(), results, rounds, steps, check.composed(), chipDeltas);
     }
 
-    /** Whether every face's published distance is at least {@code bar}. */
-    private static boolean allAtLeast(double[] distance, double bar) {
+    /** Whether every face's published distance clears the budget's fail bar. */
+    private static boolean allClear(double[] distance, CloakBudget budget) {
         for (double d : distance) {
-            if (!(d >= bar)) {
+            if (!budget.clearsFailBar(d)) {
                 return false;
             }
         }

@@ -100,7 +100,7 @@ final class FrameCheck {
                 for (int i = 0; i < alignments.size(); i++) {
                     double distance = recognizer.distance(desc[2 * i], desc[2 * i + 1]);
                     Rectangle box = boxes.get(i);
-                    if (!(distance >= budget.failDistance())) {
+                    if (!budget.clearsFailBar(distance)) {
                         throw new CloakFailedException(String.format(java.util.Locale.ROOT,
                                 "published frame %d: the face at %d,%d %dx%d is %.3f from its original (needs %.2f)", index, box.x,
                                 box.y, box.width, box.height, distance, budget.failDistance()));
