@@ -25,6 +25,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX inference graph (one NCHW float input, one output) run node by node with DJL NDArray ops on the
@@ -44,6 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OnnxGraph implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(OnnxGraph.class);
+
     /** Distinct input shapes whose shape-only values are kept; further shapes recompute them every pass. */
     private static final int MAX_CACHED_SHAPES = 16;
     /** Self-check tolerance: batch-of-2 vs batch-of-1 outputs, relative to the largest output magnitude. */
@@ -57,6 +62,14 @@ public final class OnnxGraph implements AutoCloseable {
     private static final double BATCH_GRADIENT_RELATIVE_L2 = 1e-2;
     /** Per-conv check tolerance: batched vs per-sample conv outputs and input gradients, relative to the largest. */
     private static final double CONV_CHECK_RELATIVE_TOLERANCE = 1e-4;
+    /**
+     * Self-check tries before a graph is refused: under load (two replicas starting on 2 cores) multithreaded
+     * kernels pick other reduction orders, and one try of reid-0095 was seen at 1.13e-2 gradient relative L2.
+     * A graph that is really batch-dependent misses every try.
+     */
+    static final int SELF_CHECK_TRIES = 3;
+    /** The self-check's inputs are fixed, so that a refusal does not hinge on which random batch was drawn. */
+    private static final long SELF_CHECK_SEED = 19;
 
     private enum Kind { CONSTANT, SHAPE_ONLY, DATA }
 
@@ -563,38 +576,120 @@ public final class OnnxGraph implements AutoCloseable {
         }
     }
 
-    /** Batch of two vs two batches of one, on random inputs; returns the per-sample output size. */
+    /**
+     * Batch of two vs two batches of one, on fixed pseudo-random inputs, tried up to {@link #SELF_CHECK_TRIES}
+     * times; returns the per-sample output size.
+     */
     private int selfCheck() {
         try (NDManager pass = manager.newSubManager()) {
             long c = inputDims[1] > 0 ? inputDims[1] : 3;
-            NDArray two = pass.randomUniform(-1f, 1f, new Shape(2, c, inputDims[2], inputDims[3]));
-            float[] both = forward(pass, two).toFloatArray();
-            float[] first = forward(pass, two.get("0:1")).toFloatArray();
-            float[] second = forward(pass, two.get("1:2")).toFloatArray();
-            double scale = 0;
-            double diff = 0;
-            for (int i = 0; i < first.length; i++) {
-                scale = Math.max(scale, Math.max(Math.abs(first[i]), Math.abs(second[i])));
-                diff = Math.max(diff, Math.max(Math.abs(both[i] - first[i]), Math.abs(both[first.length + i] - second[i])));
+            Shape shape = new Shape(2, c, inputDims[2], inputDims[3]);
+            float[] data = new float[Math.toIntExact(shape.size())];
+            java.util.Random rng = new java.util.Random(SELF_CHECK_SEED);
+            for (int i = 0; i < data.length; i++) {
+                data[i] = rng.nextFloat() * 2 - 1;
             }
-            if (!(diff <= BATCH_CHECK_RELATIVE_TOLERANCE * scale)) {
-                throw new UnsupportedOnnxException(name + ": a batch of 2 does not give the two samples' own outputs (max "
-                        + "difference " + diff + " of " + scale + "); the graph is not batch-independent");
-            }
-            float[] data = two.toFloatArray();
-            float[] gradBoth = inputGradient(pass, data, 2, c);
-            float[] gradFirst = inputGradient(pass, Arrays.copyOfRange(data, 0, data.length / 2), 1, c);
-            float[] gradSecond = inputGradient(pass, Arrays.copyOfRange(data, data.length / 2, data.length), 1, c);
-            float[] gradOnes = new float[data.length];
-            System.arraycopy(gradFirst, 0, gradOnes, 0, gradFirst.length);
-            System.arraycopy(gradSecond, 0, gradOnes, gradFirst.length, gradSecond.length);
-            double gradError = relativeL2(gradBoth, gradOnes);
-            if (!(gradError <= BATCH_GRADIENT_RELATIVE_L2)) {
-                throw new UnsupportedOnnxException(name + ": the input gradient of a batch of 2 differs from the two "
-                        + "samples' own (relative L2 difference " + gradError + "); the graph is not batch-independent");
-            }
-            return first.length;
+            int[] outputSize = new int[1];
+            retrySelfCheck(name, () -> {
+                try (NDManager tryManager = pass.newSubManager()) {
+                    return batchCheck(tryManager, data, shape, outputSize);
+                }
+            });
+            return outputSize[0];
         }
+    }
+
+    /** One try of the self-check: the batch's output and input-gradient errors against the two singles'. */
+    private SelfCheckTry batchCheck(NDManager pass, float[] data, Shape shape, int[] outputSize) {
+        NDArray two = pass.create(data, shape);
+        float[] both = forward(pass, two).toFloatArray();
+        float[] first = forward(pass, two.get("0:1")).toFloatArray();
+        float[] second = forward(pass, two.get("1:2")).toFloatArray();
+        outputSize[0] = first.length;
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < first.length; i++) {
+            scale = Math.max(scale, Math.max(Math.abs(first[i]), Math.abs(second[i])));
+            diff = Math.max(diff, Math.max(Math.abs(both[i] - first[i]), Math.abs(both[first.length + i] - second[i])));
+        }
+        long c = shape.get(1);
+        float[] gradBoth = inputGradient(pass, data, 2, c);
+        float[] gradFirst = inputGradient(pass, Arrays.copyOfRange(data, 0, data.length / 2), 1, c);
+        float[] gradSecond = inputGradient(pass, Arrays.copyOfRange(data, data.length / 2, data.length), 1, c);
+        float[] gradOnes = new float[data.length];
+        System.arraycopy(gradFirst, 0, gradOnes, 0, gradFirst.length);
+        System.arraycopy(gradSecond, 0, gradOnes, gradFirst.length, gradSecond.length);
+        // an all-zero output matches exactly; 0 / 0 would otherwise read as a miss
+        return new SelfCheckTry(diff == 0 ? 0 : diff / scale, relativeL2(gradBoth, gradOnes));
+    }
+
+    /**
+     * What one self-check try measured, batch of 2 against two batches of 1: the largest output difference
+     * relative to the largest output, and the input gradient's relative L2 difference. NaN misses.
+     */
+    record SelfCheckTry(double outputError, double gradientError) {
+
+        boolean outputMissed() {
+            return !(outputError <= BATCH_CHECK_RELATIVE_TOLERANCE);
+        }
+
+        boolean gradientMissed() {
+            return !(gradientError <= BATCH_GRADIENT_RELATIVE_L2);
+        }
+    }
+
+    /**
+     * Runs {@code check} until a try clears both tolerances, at most {@link #SELF_CHECK_TRIES} times; a graph
+     * that misses every try is refused, naming the model, the tries missed and the best differences seen.
+     */
+    static void retrySelfCheck(String name, Supplier<SelfCheckTry> check) {
+        List<SelfCheckTry> missed = new ArrayList<>();
+        for (int t = 1; t <= SELF_CHECK_TRIES; t++) {
+            SelfCheckTry result = check.get();
+            if (!result.outputMissed() && !result.gradientMissed()) {
+                if (!missed.isEmpty()) {
+                    // kept visible: a graph that passes only on a retry may be drifting toward a real refusal
+                    log.warn("{}: the batch self-check passed on try {} of {} after missing (output, gradient "
+                            + "differences: {}; tolerances {}, {})", name, t, SELF_CHECK_TRIES, describe(missed),
+                            BATCH_CHECK_RELATIVE_TOLERANCE, BATCH_GRADIENT_RELATIVE_L2);
+                }
+                return;
+            }
+            missed.add(result);
+        }
+        int outputMisses = 0;
+        int gradientMisses = 0;
+        double bestOutput = Double.NaN;
+        double bestGradient = Double.NaN;
+        for (SelfCheckTry m : missed) {
+            if (m.outputMissed()) {
+                outputMisses++;
+                bestOutput = Double.isNaN(bestOutput) || m.outputError() < bestOutput ? m.outputError() : bestOutput;
+            }
+            if (m.gradientMissed()) {
+                gradientMisses++;
+                bestGradient = Double.isNaN(bestGradient) || m.gradientError() < bestGradient ? m.gradientError() : bestGradient;
+            }
+        }
+        List<String> what = new ArrayList<>();
+        if (outputMisses > 0) {
+            what.add("the outputs differ in " + outputMisses + " (best max difference " + bestOutput
+                    + " of the largest output, tolerance " + BATCH_CHECK_RELATIVE_TOLERANCE + ")");
+        }
+        if (gradientMisses > 0) {
+            what.add("the input gradient differs in " + gradientMisses + " (best relative L2 difference " + bestGradient
+                    + ", tolerance " + BATCH_GRADIENT_RELATIVE_L2 + ")");
+        }
+        throw new UnsupportedOnnxException(name + ": a batch of 2 does not give the two samples' own results in any of "
+                + SELF_CHECK_TRIES + " tries: " + String.join(" and ", what) + "; the graph is not batch-independent");
+    }
+
+    private static String describe(List<SelfCheckTry> tries) {
+        List<String> each = new ArrayList<>();
+        for (SelfCheckTry t : tries) {
+            each.add(t.outputError() + ", " + t.gradientError());
+        }
+        return String.join("; ", each);
     }
 
     /** Gradient to the input of sum(output * fixed pseudo-random weights), for {@code n} samples given as NCHW data. */

@@ -62,6 +62,16 @@ class OnnxGraphRefusalTest {
     }
 
     @Test
+    void aGraphThatMixesTheBatchsSamplesIsRefusedAfterEveryTryMissesNamingTheModel() {
+        byte[] axis = concat(string(1, "axis"), varint(3, 0), varint(20, 2)); // type INT
+        byte[] model = tinyModel(node("Softmax", message(5, axis))); // a softmax across the batch
+        var e = assertThrows(UnsupportedOnnxException.class,
+                () -> OnnxGraph.load(manager, "tiny", model, OnnxGraph.sha256(model)));
+        assertTrue(e.getMessage().startsWith("tiny: ") && e.getMessage().contains("any of 3 tries")
+                && e.getMessage().contains("the outputs differ in 3"), e.getMessage());
+    }
+
+    @Test
     void pyTorchStaysDjlsDefaultEngineWithOnnxRuntimeOnTheClasspath() {
         assertTrue(Engine.getAllEngines().contains("OnnxRuntime"), Engine.getAllEngines().toString());
         assertEquals("PyTorch", Engine.getDefaultEngineName());
