@@ -149,6 +149,11 @@
     toggle.checked = settings.dntMe === true;
     toggle.disabled = false;
     toggle.dataset.user = user;
+    toggle.dataset.saved = String(settings.dntMe === true);
+    const level = $('level');
+    level.value = settings.level || '';
+    level.dataset.saved = level.value;
+    level.disabled = false;
     $('dnt-state').textContent = user + ': DNT-ME is ' + (settings.dntMe ? 'ON' : 'off')
         + ' for uploads that say nothing themselves.';
     showRepublish(user, settings.republish);
@@ -202,20 +207,28 @@
     const toggle = $('dnt-toggle');
     const user = toggle.dataset.user;
     const wanted = toggle.checked;
+    const level = $('level').value;
     toggle.disabled = true;
+    $('level').disabled = true;
     clearError();
     try {
+      const body = { dntMe: wanted };
+      if (level) {
+        body.level = level; // absent: the service default
+      }
       await api('/v1/users/' + encodeURIComponent(user) + '/settings', {
         method: 'PUT',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ dntMe: wanted })
+        body: JSON.stringify(body)
       });
       // Read it back: the answer may carry the re-publish progress of existing photos.
       const response = await api('/v1/users/' + encodeURIComponent(user) + '/settings');
       showSettings(user, await response.json());
     } catch (e) {
-      toggle.checked = !wanted;
+      toggle.checked = toggle.dataset.saved === 'true'; // as last read from the service
       toggle.disabled = false;
+      $('level').value = $('level').dataset.saved || '';
+      $('level').disabled = false;
       showError(e);
     }
   }
@@ -254,7 +267,8 @@
       const image = await response.json();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       $('upload-status').textContent = image.state === 'processing'
-        ? 'Accepted in ' + seconds + ' s: processing every frame in the background.'
+        ? 'Accepted in ' + seconds + ' s: ' + (image.media ? 'processing every frame' : 'cloaking at the strong level')
+          + ' in the background.'
         : 'Uploaded in ' + seconds + ' s: ' + image.state + '.';
       await showImage(image);
     } catch (e) {
@@ -529,6 +543,7 @@
     $('user-form').addEventListener('submit', loadSettings);
     $('user-id').addEventListener('change', () => loadSettings());
     $('dnt-toggle').addEventListener('change', changeSetting);
+    $('level').addEventListener('change', changeSetting);
     $('upload-form').addEventListener('submit', upload);
     $('delete').addEventListener('click', deleteImage);
     showSignedIn(Boolean(token()));

@@ -53,8 +53,26 @@ public interface CloakEngine {
     /** True once every model is loaded and warmed up. */
     boolean isReady();
 
-    /** Identifies the cloak model set; receipts carry it so that an upgrade can find old cloaks. */
+    /**
+     * Identifies the model sets of every level together (one name for the admin re-cloak job and the health details);
+     * when every level stamps the same version, that version.
+     */
     String modelVersion();
+
+    /** The version a copy made at this level carries on its receipt; a re-cloak renews copies of any other. */
+    default String modelVersion(CloakStrength strength) {
+        return modelVersion();
+    }
+
+    /** Every level's current version: a flagged copy with none of these is outdated. */
+    default java.util.Set<String> modelVersions() {
+        return java.util.Set.of(modelVersion());
+    }
+
+    /** Whether a still at this level is cloaked within the upload request, or by a background job. */
+    default boolean inRequest(CloakStrength strength) {
+        return true;
+    }
 
     /** Encodes pixels exactly as publishing will. */
     @FunctionalInterface

@@ -42,6 +42,8 @@ import org.springframework.validation.annotation.Validated;
  *                             vectors; FaceRes' own threshold is 0.94) reaches this, within the rounds
  * @param ensembleFeatureWeight with the ensemble, weight of a mid-level feature term (relative L2 change of
  *                             FaceRes' {@code conv_pw_5} map); 0 = off
+ * @param recognizers          the model set of every level that names none of its own ({@code dntme.cloak.<level>.
+ *                             recognizers}); unset, each level has its own default (docs/cloak.md, Levels)
  * @param transfer             transfer-oriented optimiser options (momentum, gradient smoothing, grid cell,
  *                             EOT ranges, which model joins the ensemble); every one off / unchanged by default
  */
@@ -159,10 +161,7 @@ public record CloakProperties(
         }
     }
 
-    /**
-     * The recognisers in the loss by default: dlib alone. The wide set is one setting away ({@link #WIDE_SET}); it is not
-     * the default because, measured, it does not yet earn its cost (docs/cloak.md, Model sets; docs/benchmarks.md).
-     */
+    /** LOW's and MEDIUM's model set: dlib alone, fast enough for the request. */
     public static final List<String> DEFAULT_RECOGNIZERS = List.of(Recognizers.DLIB);
 
     /** Every recogniser the project has (docs/cloak.md, Model sets, for licences and training-data terms). */
@@ -195,6 +194,9 @@ public record CloakProperties(
      * @param adaptiveOutsideBox with the adaptive budget, let the rest of the chip's region (hair, ears, background
      *                      outside the face box, which the face SSIM does not measure) take the larger caps too;
      *                      false = the uniform epsilon stays the ceiling there
+     * @param adaptiveMode  with the adaptive budget, its rule: {@code ssim} (caps follow SSIM's sensitivity, as costly
+     *                      in face SSIM as the uniform epsilon) or {@code masking} (caps follow the clean face's local
+     *                      contrast, their mean over the face box the uniform epsilon: off flat skin, into texture)
      */
     public record Transfer(
             @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
@@ -210,7 +212,8 @@ public record CloakProperties(
             @DecimalMin("0.5") @DecimalMax("1.0") Double adaptiveMinSsim,
             @DecimalMin("0.0") @DecimalMax("100.0") Double dlibFeatureWeight,
             String dlibFeatureStage,
-            Boolean adaptiveOutsideBox) {
+            Boolean adaptiveOutsideBox,
+            String adaptiveMode) {
 
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Transfer {
@@ -228,6 +231,10 @@ public record CloakProperties(
             dlibFeatureWeight = dlibFeatureWeight != null ? dlibFeatureWeight : 0.0;
             dlibFeatureStage = dlibFeatureStage != null ? dlibFeatureStage : "conv64_3";
             adaptiveOutsideBox = adaptiveOutsideBox != null ? adaptiveOutsideBox : false;
+            adaptiveMode = adaptiveMode != null ? adaptiveMode : "ssim";
+            if (!adaptiveMode.equals("ssim") && !adaptiveMode.equals("masking")) {
+                throw new IllegalArgumentException("dntme.cloak.transfer.adaptive-mode must be ssim or masking");
+            }
             if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
                 throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
             }
@@ -239,11 +246,12 @@ public record CloakProperties(
         /** Every option before the detector term; the detector term off. */
         public Transfer(Double momentum, Double tiSigma, Double cell, Double eotZoom, Double eotShift, Double eotBlur,
                 String ensembleModel, Double extraWeight) {
-            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null);
+            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null,
+                    null);
         }
 
         public static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public boolean mobileFace() {
@@ -264,6 +272,10 @@ public record CloakProperties(
      *                       pushed has a step estimate of at least targetDistance + this; steps and retrySteps
      *                       become the most a round may take. -1 = off: every round takes its full step count
      * @param minSteps       with the early check, the fewest first-round steps before it (at most steps)
+     * @param recognizers    the level's model set, the leader first (unset: {@code dntme.cloak.recognizers} if that is
+     *                       set, else the level's default: dlib for LOW and MEDIUM, {@link #STRONG_SET} for HIGH)
+     * @param inRequest      whether a still at this level is cloaked within the upload request (201 with the copy) or
+     *                       by a background job (202, then polling or the webhook), as animations and videos are
      */
     public record Level(
             @DecimalMin("0.5") @DecimalMax("32") Float epsilon,
@@ -273,10 +285,19 @@ public record CloakProperties(
             @Min(1) @Max(32) Integer eotSamples,
             @DecimalMin("0.1") @DecimalMax("3.0") Double targetDistance,
             @DecimalMin("-1.0") @DecimalMax("1.0") Double checkMargin,
-            @Min(1) @Max(500) Integer minSteps) {
+            @Min(1) @Max(500) Integer minSteps,
+            List<String> recognizers,
+            Boolean inRequest) {
 
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Level {
+            recognizers = recognizers == null || recognizers.isEmpty() ? null : List.copyOf(recognizers);
+        }
+
+        /** A budget only: the model set and where it runs follow the level's defaults. */
+        public Level(Float epsilon, Integer steps, Integer retrySteps, Integer rounds, Integer eotSamples, Double targetDistance,
+                Double checkMargin, Integer minSteps) {
+            this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, checkMargin, minSteps, null, null);
         }
 
         /** The early check off. */
@@ -284,7 +305,7 @@ public record CloakProperties(
             this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, null, null);
         }
 
-        Level orDefaults(Level d) {
+        Level orDefaults(Level d, List<String> setForAll) {
             int s = steps != null ? steps : d.steps;
             Level l = new Level(
                     epsilon != null ? epsilon : d.epsilon,
@@ -295,7 +316,9 @@ public record CloakProperties(
                     targetDistance != null ? targetDistance : d.targetDistance,
                     checkMargin != null ? checkMargin : d.checkMargin,
                     // fewer steps than the default minimum: the minimum follows, unless it was set too
-                    minSteps != null ? minSteps : Math.min(d.minSteps, s));
+                    minSteps != null ? minSteps : Math.min(d.minSteps, s),
+                    recognizers != null ? recognizers : setForAll != null ? setForAll : d.recognizers,
+                    inRequest != null ? inRequest : d.inRequest);
             if (l.minSteps > l.steps) {
                 throw new IllegalArgumentException("dntme.cloak.*.min-steps (" + l.minSteps + ") is more than steps (" + l.steps + ")");
             }
@@ -303,11 +326,22 @@ public record CloakProperties(
         }
     }
 
-    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 2, 2, 0.75, -1.0, 1);
+    /**
+     * HIGH's model set: dlib (the white-box scraper of face_recognition) and two cheap ArcFace-crop networks of other
+     * architectures and training sets. Measured against recognisers not in the loss it comes within a few points of all
+     * seven at about three quarters of their time (docs/benchmarks.md, Issue 19); the EdgeFace pair costs 2-6x the
+     * others per pass.
+     */
+    public static final List<String> STRONG_SET = List.of(Recognizers.DLIB, "mobilefacenet-y1", "intel-reid-0095");
+
+    // LOW: the smallest cap; 3 rounds and the early check (with 2 rounds and no early check it failed closed on 2 of 2
+    // portraits tried: 0.625 and 0.632 against the 0.65 bar)
+    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 3, 2, 0.75, 0.05, 3, DEFAULT_RECOGNIZERS, true);
     // MEDIUM checks when the steps' free estimate clears 0.80 + 0.05 (at most 12 + 4 + 4 steps): ~20% fewer
     // pass-equivalents per one-face photo than a fixed 8 + 4 + 4 at the same protection (docs/benchmarks.md, Speed)
-    static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3);
-    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1);
+    static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3, DEFAULT_RECOGNIZERS, true);
+    // HIGH is the strong level: three recognisers, a larger budget, too slow for a request (10-20 s a photo here)
+    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1, STRONG_SET, false);
 
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
@@ -325,9 +359,12 @@ public record CloakProperties(
             throw new IllegalArgumentException("dntme.cloak.target-face-ssim (" + targetFaceSsim
                     + ") must be 0 (off) or at least dntme.cloak.min-face-ssim (" + minFaceSsim + ")");
         }
-        low = low != null ? low.orDefaults(LOW_DEFAULT) : LOW_DEFAULT;
-        medium = medium != null ? medium.orDefaults(MEDIUM_DEFAULT) : MEDIUM_DEFAULT;
-        high = high != null ? high.orDefaults(HIGH_DEFAULT) : HIGH_DEFAULT;
+        List<String> setForAll = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : null;
+        // an unset level is filled from its defaults like a set one, so that dntme.cloak.recognizers reaches it too
+        Level unset = new Level(null, null, null, null, null, null, null, null, null, null);
+        low = (low != null ? low : unset).orDefaults(LOW_DEFAULT, setForAll);
+        medium = (medium != null ? medium : unset).orDefaults(MEDIUM_DEFAULT, setForAll);
+        high = (high != null ? high : unset).orDefaults(HIGH_DEFAULT, setForAll);
         ensemble = ensemble != null ? ensemble : false;
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
@@ -339,14 +376,15 @@ public record CloakProperties(
                 throw new IllegalArgumentException("dntme.cloak.onnx-recognizers." + name + " would hide the built-in " + name);
             }
         }
-        recognizers = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : DEFAULT_RECOGNIZERS;
-        {
-            if (new java.util.HashSet<>(recognizers).size() != recognizers.size()) {
-                throw new IllegalArgumentException("dntme.cloak.recognizers names a recogniser twice: " + recognizers);
+        recognizers = setForAll;
+        for (Level level : List.of(low, medium, high)) {
+            List<String> set = level.recognizers();
+            if (new java.util.HashSet<>(set).size() != set.size()) {
+                throw new IllegalArgumentException("dntme.cloak recognizers name a recogniser twice: " + set);
             }
-            for (String name : recognizers) {
+            for (String name : set) {
                 if (!Recognizers.names().contains(name) && !onnxRecognizers.containsKey(name)) {
-                    throw new IllegalArgumentException("dntme.cloak.recognizers: unknown recogniser " + name
+                    throw new IllegalArgumentException("dntme.cloak recognizers: unknown recogniser " + name
                             + "; known: " + new java.util.TreeSet<>(Recognizers.names()));
                 }
             }
@@ -369,13 +407,31 @@ public record CloakProperties(
         return new CloakProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** The optimiser budget for a strength. */
-    public CloakBudget budget(CloakStrength strength) {
-        Level l = switch (strength) {
+    /** A strength's level, with every default filled in. */
+    public Level level(CloakStrength strength) {
+        return switch (strength) {
             case LOW -> low;
             case MEDIUM -> medium;
             case HIGH -> high;
         };
+    }
+
+    /** The recognisers in a level's loss, the one that decides failing closed first. */
+    public List<String> recognizers(CloakStrength strength) {
+        if (ensemble) { // the older two-model settings, for every level
+            return List.of(Recognizers.DLIB, transfer.mobileFace() ? Recognizers.MOBILEFACE : Recognizers.FACERES);
+        }
+        return level(strength).recognizers();
+    }
+
+    /** Whether a still at this strength is cloaked within the upload request (else by a background job). */
+    public boolean inRequest(CloakStrength strength) {
+        return level(strength).inRequest();
+    }
+
+    /** The optimiser budget for a strength. */
+    public CloakBudget budget(CloakStrength strength) {
+        Level l = level(strength);
         double fail = matchThreshold + failMargin;
         return new CloakBudget(l.epsilon(), l.steps(), l.retrySteps(), l.rounds(), l.eotSamples(),
                 Math.max(l.targetDistance(), fail), fail, minFaceSsim, l.checkMargin(), l.minSteps());

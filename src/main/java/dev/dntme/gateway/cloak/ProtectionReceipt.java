@@ -6,14 +6,15 @@ import java.util.List;
  * What the cloak did to one published copy, measured on the published bytes.
  *
  * @param modelVersion the cloak model set that made it (re-cloak targets older versions)
- * @param strength     the budget level used
+ * @param strength     the protection level used
+ * @param models       the recognisers in that level's loss, the one that decides failing closed first
  * @param faces        one entry per detected face (an animation or video: the faces of its least protected frame)
  * @param frames       an animation or video: what the check of every published frame measured (null for stills)
  */
-public record ProtectionReceipt(String modelVersion, String strength, List<Face> faces, Frames frames) {
+public record ProtectionReceipt(String modelVersion, String strength, List<String> models, List<Face> faces, Frames frames) {
 
-    public ProtectionReceipt(String modelVersion, String strength, List<Face> faces) {
-        this(modelVersion, strength, faces, null);
+    public ProtectionReceipt(String modelVersion, String strength, List<String> models, List<Face> faces) {
+        this(modelVersion, strength, models, faces, null);
     }
 
     /**

@@ -1,6 +1,10 @@
 package dev.dntme.gateway.consent;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.system.ApiException;
+import dev.dntme.gateway.system.Problem;
+import java.util.Locale;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
@@ -15,15 +19,19 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A user's account-level DNT-ME choice. It decides uploads that carry no explicit flag, and a change is
  * applied to the user's existing photos in the background; {@code republish} shows how far that got.
+ * The user may also choose the protection level of their flagged uploads (an upload's own {@code strength} field
+ * overrides it); a level change applies to new uploads only.
  */
 @RestController
 @RequestMapping(path = "/v1/users/{userId}/settings", produces = MediaType.APPLICATION_JSON_VALUE)
 class UserSettingsController {
 
-    record SettingsRequest(@NotNull Boolean dntMe) {}
+    /** @param level {@code low}, {@code medium} or {@code high}; absent: the platform's default */
+    record SettingsRequest(@NotNull Boolean dntMe, String level) {}
 
+    /** @param level the user's chosen level; absent when they use the platform's default */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record SettingsView(boolean dntMe, RepublishProgress.Progress republish) {}
+    record SettingsView(boolean dntMe, String level, RepublishProgress.Progress republish) {}
 
     private final UserSettingsRepository settings;
     private final ApplicationEventPublisher events;
@@ -39,17 +47,34 @@ class UserSettingsController {
     SettingsView get(@PathVariable String userId) {
         UserId.require(userId);
         // A user who never chose has the default: off.
-        return new SettingsView(settings.find(userId).orElse(false), progress.forUser(userId).orElse(null));
+        return new SettingsView(settings.find(userId).orElse(false), settings.level(userId).map(UserSettingsController::name)
+                .orElse(null), progress.forUser(userId).orElse(null));
     }
 
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     SettingsView put(@PathVariable String userId, @Valid @RequestBody SettingsRequest body) {
         UserId.require(userId);
+        CloakStrength level = level(body.level());
         boolean changed = settings.find(userId).map(current -> current != body.dntMe()).orElse(body.dntMe());
-        settings.save(userId, body.dntMe());
+        settings.save(userId, body.dntMe(), level);
         if (changed) {
             events.publishEvent(new UserSettingChanged(userId, body.dntMe()));
         }
-        return new SettingsView(body.dntMe(), progress.forUser(userId).orElse(null));
+        return new SettingsView(body.dntMe(), level == null ? null : name(level), progress.forUser(userId).orElse(null));
+    }
+
+    private static CloakStrength level(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return CloakStrength.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(Problem.INVALID_REQUEST, "level must be low, medium or high");
+        }
+    }
+
+    private static String name(CloakStrength level) {
+        return level.name().toLowerCase(Locale.ROOT);
     }
 }

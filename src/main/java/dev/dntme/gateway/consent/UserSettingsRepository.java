@@ -1,5 +1,7 @@
 package dev.dntme.gateway.consent;
 
+import dev.dntme.gateway.cloak.CloakStrength;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,18 +23,33 @@ class UserSettingsRepository {
                 .param(userId).query(Boolean.class).optional();
     }
 
-    /** Update-then-insert keeps this portable between H2 and PostgreSQL; a racing insert retries as update. */
+    Optional<CloakStrength> level(String userId) {
+        return jdbc.sql("select protection_level from user_settings where user_id = ?").param(userId).query(String.class).list()
+                .stream().filter(java.util.Objects::nonNull).findFirst().map(CloakStrength::valueOf);
+    }
+
+    /** Keeps the user's chosen level. */
     void save(String userId, boolean dntMe) {
+        save(userId, dntMe, level(userId).orElse(null));
+    }
+
+    /**
+     * Update-then-insert keeps this portable between H2 and PostgreSQL; a racing insert retries as update.
+     *
+     * @param level null: the platform's default
+     */
+    void save(String userId, boolean dntMe, CloakStrength level) {
         Timestamp now = Timestamp.from(Instant.now());
-        int updated = jdbc.sql("update user_settings set dnt_me = ?, updated_at = ? where user_id = ?")
-                .params(dntMe, now, userId).update();
+        String name = level == null ? null : level.name();
+        int updated = jdbc.sql("update user_settings set dnt_me = ?, protection_level = ?, updated_at = ? where user_id = ?")
+                .params(dntMe, name, now, userId).update();
         if (updated == 0) {
             try {
-                jdbc.sql("insert into user_settings (user_id, dnt_me, updated_at) values (?, ?, ?)")
-                        .params(userId, dntMe, now).update();
+                jdbc.sql("insert into user_settings (user_id, dnt_me, protection_level, updated_at) values (?, ?, ?, ?)")
+                        .params(userId, dntMe, name, now).update();
             } catch (DuplicateKeyException raced) {
-                jdbc.sql("update user_settings set dnt_me = ?, updated_at = ? where user_id = ?")
-                        .params(dntMe, now, userId).update();
+                jdbc.sql("update user_settings set dnt_me = ?, protection_level = ?, updated_at = ? where user_id = ?")
+                        .params(dntMe, name, now, userId).update();
             }
         }
     }

@@ -43,7 +43,7 @@ class AdminController {
         String id = RepublishJob.recloakJobId(version);
         boolean running = jobs.find(id).map(j -> j.state() == RepublishJob.State.RUNNING).orElse(false);
         if (!running) {
-            jobs.start(id, RepublishJob.Kind.RECLOAK, null, null, version, images.countOutdatedCloaks(version));
+            jobs.start(id, RepublishJob.Kind.RECLOAK, null, null, version, images.countOutdatedCloaks());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(view(id, version));
     }

@@ -89,8 +89,7 @@ class RepublishWorker implements DisposableBean {
         return switch (job.kind()) {
             case USER_SETTING -> images.userImagesAfter(job.userId(), job.cursorCreatedAt(), job.cursorId(),
                     properties.batch());
-            case RECLOAK -> images.outdatedCloaksAfter(job.modelVersion(), job.cursorCreatedAt(), job.cursorId(),
-                    properties.batch());
+            case RECLOAK -> images.outdatedCloaksAfter(job.cursorCreatedAt(), job.cursorId(), properties.batch());
         };
     }
 

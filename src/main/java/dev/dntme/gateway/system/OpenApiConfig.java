@@ -110,8 +110,11 @@ class OpenApiConfig {
             Map.entry("ImageView.contentType", "Media type of the public copy (stills: JPEG stays JPEG, PNG stays PNG, "
                     + "WebP becomes JPEG, GIF becomes PNG; animations and videos keep their container, MOV becomes MP4)"),
             Map.entry("ImageView.receipt", "Present for flagged images: what the cloak did, measured on the published bytes"),
-            Map.entry("ProtectionReceipt.modelVersion", "The cloak model set that made the copy (a re-cloak targets older ones)"),
-            Map.entry("ProtectionReceipt.strength", "Cloak strength used: `LOW`, `MEDIUM` or `HIGH`"),
+            Map.entry("ProtectionReceipt.modelVersion", "The cloak model set that made the copy, at most 100 characters (a"
+                    + " re-cloak renews copies of a version no level has now)"),
+            Map.entry("ProtectionReceipt.strength", "Protection level used: `LOW`, `MEDIUM` or `HIGH`"),
+            Map.entry("ProtectionReceipt.models", "The recognisers in that level's loss, the one whose distance is reported"
+                    + " first"),
             Map.entry("ProtectionReceipt.faces", "One entry per detected face"),
             Map.entry("Face.x", "Left edge of the face box, in published-image pixels"),
             Map.entry("Face.y", "Top edge of the face box, in published-image pixels"),
@@ -121,6 +124,9 @@ class OpenApiConfig {
                     + "copy and in the original; the recognizer matches under 0.6, and a face under 0.65 is never published"),
             Map.entry("Face.ssim", "Structural similarity of the face region, published copy vs original"),
             Map.entry("SettingsRequest.dntMe", "The user's account-level DNT-ME choice"),
+            Map.entry("SettingsRequest.level", "`low`, `medium` or `high`: the level of the user's flagged stills that name"
+                    + " no `strength`; absent or empty: the service default"),
+            Map.entry("SettingsView.level", "The user's chosen level; absent when they use the service default"),
             Map.entry("SettingsView.republish", "Progress of re-publishing the user's existing photos after a change"),
             Map.entry("Progress.state", "`running` or `done`"),
             Map.entry("Progress.withheld", "Photos whose cloak could not be made: their public copy was removed"));
@@ -129,7 +135,9 @@ class OpenApiConfig {
     static final Map<String, String> UPLOAD_FIELDS = Map.of(
             "userId", "The platform's user id, 1-128 of `A-Z a-z 0-9 . _ @ : + -` (required)",
             "dntMe", "`true` / `false` (or `1` / `0`): the explicit flag for this upload (overrides everything else)",
-            "strength", "`low`, `medium` or `high` (case-insensitive): cloak strength for a flagged photo (default `medium`)");
+            "strength", "`low`, `medium` or `high` (case-insensitive): the protection level of a flagged upload; a still"
+                    + " without it takes the user's level, else the service default (`high`, cloaked in the background:"
+                    + " 202), an animation or video `medium`");
 
     static final Map<String, String> UPLOAD_HEADERS = Map.of(
             "DNT-ME", "`1` flags the upload; `0` means no opinion (it cannot switch off a user's setting); "

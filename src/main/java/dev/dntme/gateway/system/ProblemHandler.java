@@ -35,6 +35,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
+        if (e.problem().status().is5xxServerError()) {
+            // the one log line of a 5xx: its public detail and the cause behind it (the client sees only the detail)
+            log.warn("{} answered {}: {}{}", e.problem().slug(), e.problem().status().value(), e.getMessage(),
+                    e.getCause() == null ? "" : " (cause: " + e.getCause() + ")");
+        }
         return problem(e.problem(), e.getMessage(), e.retryAfterSeconds());
     }
 
@@ -62,7 +67,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
             RecoverableDataAccessException.class})
     ResponseEntity<ProblemDetail> catalogUnavailable(DataAccessException e) {
-        log.warn("catalog unavailable: {}", e.getClass().getSimpleName());
+        log.warn("catalog unavailable: {}", e.toString());
         return problem(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5);
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,7 +40,7 @@ class ImageCatalog {
                         r.isMedia() ? r.media().framesTotal() : null,
                         r.isMedia() ? r.media().framesDone() : 0,
                         r.isMedia() ? r.media().durationMillis() : null,
-                        r.isMedia() ? r.media().strength().name() : null)
+                        r.strength() == null ? null : r.strength().name())
                 .update();
     }
 
@@ -122,22 +123,26 @@ class ImageCatalog {
                 .query(Integer.class).single();
     }
 
-    /** Flagged images whose public copy was made by another cloak model version (or withheld), oldest first. */
-    List<ImageRecord> outdatedCloaksAfter(String modelVersion, Instant createdAt, String id, int limit) {
-        return jdbc.sql("select * from images where dnt_me = ? and state in (?, ?)"
-                        + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)"
-                        + " and (created_at > ? or (created_at = ? and id > ?))"
-                        + " order by created_at, id fetch first ? rows only")
-                .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
-                        ImageState.WITHHELD.name(), ts(createdAt), ts(createdAt), id, limit)
+    /**
+     * Flagged images whose public copy was made by none of the current cloak model versions (one per level), or
+     * withheld, oldest first.
+     */
+    List<ImageRecord> outdatedCloaksAfter(Collection<String> currentVersions, Instant createdAt, String id, int limit) {
+        return jdbc.sql("select * from images where dnt_me = :flagged and state in (:published, :withheld)"
+                        + " and (cloak_model_version is null or cloak_model_version not in (:current) or state = :withheld)"
+                        + " and (created_at > :at or (created_at = :at and id > :id))"
+                        + " order by created_at, id fetch first :limit rows only")
+                .param("flagged", true).param("published", ImageState.PUBLISHED.name())
+                .param("withheld", ImageState.WITHHELD.name()).param("current", List.copyOf(currentVersions))
+                .param("at", ts(createdAt)).param("id", id).param("limit", limit)
                 .query(ImageCatalog::map).list();
     }
 
-    int countOutdatedCloaks(String modelVersion) {
-        return jdbc.sql("select count(*) from images where dnt_me = ? and state in (?, ?)"
-                        + " and (cloak_model_version is null or cloak_model_version <> ? or state = ?)")
-                .params(true, ImageState.PUBLISHED.name(), ImageState.WITHHELD.name(), modelVersion,
-                        ImageState.WITHHELD.name())
+    int countOutdatedCloaks(Collection<String> currentVersions) {
+        return jdbc.sql("select count(*) from images where dnt_me = :flagged and state in (:published, :withheld)"
+                        + " and (cloak_model_version is null or cloak_model_version not in (:current) or state = :withheld)")
+                .param("flagged", true).param("published", ImageState.PUBLISHED.name())
+                .param("withheld", ImageState.WITHHELD.name()).param("current", List.copyOf(currentVersions))
                 .query(Integer.class).single();
     }
 
@@ -173,8 +178,8 @@ class ImageCatalog {
     static ImageRecord map(ResultSet rs, int row) throws SQLException {
         String format = rs.getString("media_format");
         ImageRecord.Media media = format == null ? null : new ImageRecord.Media(MediaFormat.valueOf(format),
-                rs.getInt("frames_total"), rs.getInt("frames_done"), rs.getLong("duration_ms"),
-                CloakStrength.valueOf(rs.getString("strength")));
+                rs.getInt("frames_total"), rs.getInt("frames_done"), rs.getLong("duration_ms"));
+        String strength = rs.getString("strength");
         String failureType = rs.getString("failure_type");
         ImageRecord.Failure failure = failureType == null ? null
                 : new ImageRecord.Failure(failureType, rs.getString("failure_detail"));
@@ -199,6 +204,7 @@ class ImageCatalog {
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
                 media,
-                failure);
+                failure,
+                strength == null ? null : CloakStrength.valueOf(strength));
     }
 }

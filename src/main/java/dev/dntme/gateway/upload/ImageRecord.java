@@ -8,8 +8,10 @@ import java.time.Instant;
 /**
  * One catalog row.
  *
- * @param media   what an animation or video declared, and its job's progress; null for stills
- * @param failure why its job was rejected; null unless {@link ImageState#REJECTED} (or being rejected)
+ * @param media    what an animation or video declared, and its job's progress; null for stills
+ * @param failure  why its job was rejected; null unless {@link ImageState#REJECTED} (or being rejected)
+ * @param strength the protection level asked for at upload (a re-publish uses it again); null for rows older than
+ *                 levels on stills, which then take the configured default
  */
 record ImageRecord(
         String id,
@@ -32,16 +34,17 @@ record ImageRecord(
         Instant createdAt,
         Instant updatedAt,
         Media media,
-        Failure failure) {
+        Failure failure,
+        CloakStrength strength) {
 
     /** A still. */
     ImageRecord(String id, String userId, String idempotencyKey, ImageState state, boolean dntMe, FlagSource flagSource,
             String originalKey, String originalSha256, String originalContentType, long originalSize, String publicKey,
             String contentType, int width, int height, int faces, String receiptJson, String cloakModelVersion,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, CloakStrength strength) {
         this(id, userId, idempotencyKey, state, dntMe, flagSource, originalKey, originalSha256, originalContentType,
                 originalSize, publicKey, contentType, width, height, faces, receiptJson, cloakModelVersion, createdAt,
-                updatedAt, null, null);
+                updatedAt, null, null, strength);
     }
 
     /**
@@ -49,9 +52,8 @@ record ImageRecord(
      * @param framesTotal    frames its header declares
      * @param framesDone     frames the job has finished so far
      * @param durationMillis play time of one loop
-     * @param strength       cloak strength asked for at upload, used by the job
      */
-    record Media(MediaFormat format, int framesTotal, int framesDone, long durationMillis, CloakStrength strength) {}
+    record Media(MediaFormat format, int framesTotal, int framesDone, long durationMillis) {}
 
     /** @param type an RFC 9457 type of {@link dev.dntme.gateway.system.Problem} */
     record Failure(String type, String detail) {}
@@ -59,13 +61,13 @@ record ImageRecord(
     ImageRecord published(int faces, String receiptJson, String cloakModelVersion) {
         return new ImageRecord(id, userId, idempotencyKey, ImageState.PUBLISHED, dntMe, flagSource, originalKey,
                 originalSha256, originalContentType, originalSize, publicKey, contentType, width, height, faces,
-                receiptJson, cloakModelVersion, createdAt, Instant.now(), media, failure);
+                receiptJson, cloakModelVersion, createdAt, Instant.now(), media, failure, strength);
     }
 
     ImageRecord in(ImageState other) {
         return new ImageRecord(id, userId, idempotencyKey, other, dntMe, flagSource, originalKey, originalSha256,
                 originalContentType, originalSize, publicKey, contentType, width, height, faces, receiptJson,
-                cloakModelVersion, createdAt, Instant.now(), media, failure);
+                cloakModelVersion, createdAt, Instant.now(), media, failure, strength);
     }
 
     boolean isMedia() {

@@ -5,6 +5,7 @@ import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.consent.FlagSource;
 import dev.dntme.gateway.consent.UserSettingChanged;
 import dev.dntme.gateway.consent.UserSettings;
+import dev.dntme.gateway.imaging.ImageDecoder;
 import dev.dntme.gateway.storage.ObjectStore;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
@@ -72,6 +73,9 @@ class MediaJobWorker implements SmartLifecycle {
     private final String instance;
     private final AtomicLong claims = new AtomicLong();
     private final Semaphore slots;
+    private final Semaphore stillSlots;
+    private final ImageDecoder decoder;
+    private final PublicCopyRenderer stills;
 
     private volatile boolean running;
     private ScheduledExecutorService scheduler;
@@ -80,7 +84,9 @@ class MediaJobWorker implements SmartLifecycle {
     MediaJobWorker(MediaJobs jobs, ImageCatalog catalog, ObjectStore store, ObjectProvider<MediaRenderer> renderers,
             ObjectProvider<JobEndListener> listeners, ImageViews views, PlatformTransactionManager transactionManager,
             MediaJobsProperties properties, MediaMetrics metrics, JsonMapper json, UserSettings userSettings,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, ImageDecoder decoder, PublicCopyRenderer stills) {
+        this.decoder = decoder;
+        this.stills = stills;
         this.jobs = jobs;
         this.catalog = catalog;
         this.store = store;
@@ -98,6 +104,7 @@ class MediaJobWorker implements SmartLifecycle {
         // Names this worker in lease_owner (and the logs): random, so two replicas or two restarts never share one.
         this.instance = "media-" + HexFormat.of().formatHex(random);
         this.slots = new Semaphore(properties.concurrency());
+        this.stillSlots = new Semaphore(properties.stillConcurrency());
     }
 
     @Override
@@ -107,7 +114,8 @@ class MediaJobWorker implements SmartLifecycle {
         }
         int n = INSTANCES.incrementAndGet();
         scheduler = Executors.newScheduledThreadPool(2, threads("media-jobs-" + n + "-poll"));
-        workers = Executors.newFixedThreadPool(properties.concurrency(), threads("media-jobs-" + n + "-work"));
+        workers = Executors.newFixedThreadPool(properties.concurrency() + properties.stillConcurrency(),
+                threads("media-jobs-" + n + "-work"));
         running = true;
         long every = properties.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
@@ -145,14 +153,21 @@ class MediaJobWorker implements SmartLifecycle {
         return running;
     }
 
-    /** Fills this replica's free slots with due jobs. */
+    /** Fills this replica's free slots with due jobs: stills and media each have their own. */
     void poll() {
-        if (!running || renderers.getIfAvailable() == null) {
+        if (!running) {
             return;
         }
+        fill(stillSlots, true);
+        if (renderers.getIfAvailable() != null) {
+            fill(slots, false);
+        }
+    }
+
+    private void fill(Semaphore slots, boolean stillJobs) {
         try {
             while (running && slots.tryAcquire()) {
-                var claimed = jobs.claim(instance + "-" + claims.incrementAndGet(), properties.lease());
+                var claimed = jobs.claim(instance + "-" + claims.incrementAndGet(), properties.lease(), stillJobs);
                 if (claimed.isEmpty()) {
                     slots.release();
                     return;
@@ -204,7 +219,7 @@ class MediaJobWorker implements SmartLifecycle {
     private void render(Attempt attempt) {
         ImageRecord image = attempt.job.image();
         MediaRenderer renderer = renderers.getIfAvailable();
-        if (renderer == null) {
+        if (image.isMedia() && renderer == null) {
             throw new CancellationException("no media renderer on this replica");
         }
         RenderedMedia rendered;
@@ -214,7 +229,8 @@ class MediaJobWorker implements SmartLifecycle {
                 reject(attempt, Problem.INTERNAL, "The original is missing; nothing was published");
                 return;
             }
-            rendered = renderer.render(original, image.dntMe(), image.media().strength(), attempt);
+            rendered = image.isMedia() ? renderer.render(original, image.dntMe(), image.strength(), attempt)
+                    : still(original, image);
         } catch (CloakFailedException failed) {
             log.warn("media job {} failed closed: {}", image.id(), failed.getMessage());
             reject(attempt, Problem.CLOAK_FAILED, Problem.CLOAK_FAILED.title());
@@ -246,6 +262,13 @@ class MediaJobWorker implements SmartLifecycle {
         metrics.published(rendered.frames());
         catchUpWithSettingChange(image);
         log.info("media job {} published ({} frames, attempt {})", image.id(), rendered.frames(), attempt.job.attempts() + 1);
+    }
+
+    /** A still at a level too slow for the request: the same renderer as the request path, at the upload's level. */
+    private RenderedMedia still(byte[] original, ImageRecord image) {
+        PublicCopy copy = stills.render(decoder.decode(original), image.dntMe(), image.strength());
+        return new RenderedMedia(copy.bytes(), copy.format().mediaType(), copy.format().extension(), 1, copy.faces(),
+                copy.receipt());
     }
 
     /**

@@ -25,14 +25,15 @@ class MediaJobs {
     }
 
     /**
-     * Takes the oldest due job nobody holds (or whose holder's lease ran out). The taking is one conditional UPDATE:
+     * Takes the oldest due job of its kind (stills, or animations and videos) nobody holds (or whose holder's lease ran out). The taking is one conditional UPDATE:
      * of two replicas racing for the same row, the database lets exactly one update it, the other sees 0 rows and
      * tries the next candidate.
      */
-    Optional<MediaJob> claim(String owner, Duration lease) {
+    Optional<MediaJob> claim(String owner, Duration lease, boolean stills) {
         Timestamp now = ts(Instant.now());
         List<String> candidates = jdbc.sql("select id from images where state = ? and next_attempt_at <= ?"
                         + " and (lease_until is null or lease_until < ?)"
+                        + (stills ? " and media_format is null" : " and media_format is not null")
                         + " order by next_attempt_at, created_at fetch first 5 rows only")
                 .params(ImageState.PROCESSING.name(), now, now).query(String.class).list();
         for (String id : candidates) {

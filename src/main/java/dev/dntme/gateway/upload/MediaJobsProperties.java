@@ -9,10 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The background jobs that publish animations and videos ({@code DNTME_MEDIA_JOBS_*}).
+ * The background jobs that publish animations, videos and stills at a level too slow for the request
+ * ({@code DNTME_MEDIA_JOBS_*}).
  *
- * @param concurrency   jobs one replica works on at once (each one mostly waits for the cloak workers, which are shared
- *                      with still uploads; more than the cloak workers only queues)
+ * @param concurrency   animation and video jobs one replica works on at once (each one mostly waits for the cloak
+ *                      workers, which are shared with still uploads; more than the cloak workers only queues)
+ * @param stillConcurrency still jobs one replica works on at once, apart from the animations and videos: a photo never
+ *                      waits behind a clip's minutes-long job
  * @param pollInterval  how often an idle replica looks for a due job
  * @param lease         how long a worker owns a job without a sign of life; renewed by a heartbeat every third of it
  *                      and by progress. A crashed replica's job is taken over this long after its last heartbeat
@@ -29,7 +32,8 @@ public record MediaJobsProperties(
         @DefaultValue("2m") @NotNull Duration lease,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("30s") @NotNull Duration retryBackoff,
-        @DefaultValue("500ms") @NotNull Duration progressEvery) {
+        @DefaultValue("500ms") @NotNull Duration progressEvery,
+        @DefaultValue("1") @Min(1) @Max(64) int stillConcurrency) {
 
     public MediaJobsProperties {
         require(pollInterval, Duration.ofMillis(10), "poll-interval");

@@ -27,6 +27,20 @@ class PublicCopyRenderer {
         this.metrics = metrics;
     }
 
+    /**
+     * A flagged still at a level too slow for the request: its copy is made by a background job. While the engine is not
+     * ready the upload is refused (503) as in the request path, rather than accepted for a job that cannot run.
+     */
+    boolean inBackground(boolean dntMe, CloakStrength strength) {
+        if (!dntMe || cloak.inRequest(strength)) {
+            return false;
+        }
+        if (!cloak.isReady()) {
+            throw new CloakUnavailableException("cloak engine not ready");
+        }
+        return true;
+    }
+
     PublicCopy render(DecodedImage image, boolean dntMe, CloakStrength strength) {
         PublicFormat format = image.format().publicFormat();
         if (!dntMe) {

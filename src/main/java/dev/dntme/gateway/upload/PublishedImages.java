@@ -1,5 +1,6 @@
 package dev.dntme.gateway.upload;
 
+import dev.dntme.gateway.cloak.CloakEngine;
 import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
@@ -44,10 +45,12 @@ public class PublishedImages {
     private final UploadProperties properties;
     private final JsonMapper json;
     private final ObjectProvider<MediaRenderer> mediaRenderers;
+    private final CloakEngine cloak;
 
     PublishedImages(ImageCatalog catalog, ObjectStore store, ImageDecoder decoder, PublicCopyRenderer renderer,
             ImageErasure erasure, CdnPurge cdn, UploadProperties properties, JsonMapper json,
-            ObjectProvider<MediaRenderer> mediaRenderers) {
+            ObjectProvider<MediaRenderer> mediaRenderers, CloakEngine cloak) {
+        this.cloak = cloak;
         this.catalog = catalog;
         this.store = store;
         this.decoder = decoder;
@@ -67,13 +70,14 @@ public class PublishedImages {
         return catalog.countUserImages(userId);
     }
 
-    public List<StoredImage> outdatedCloaksAfter(String modelVersion, Instant createdAt, String id, int limit) {
-        return catalog.outdatedCloaksAfter(modelVersion, createdAt, id, limit).stream()
+    /** Flagged copies made by none of the engine's current versions (one per level), or withheld, after the cursor. */
+    public List<StoredImage> outdatedCloaksAfter(Instant createdAt, String id, int limit) {
+        return catalog.outdatedCloaksAfter(cloak.modelVersions(), createdAt, id, limit).stream()
                 .map(PublishedImages::stored).toList();
     }
 
-    public int countOutdatedCloaks(String modelVersion) {
-        return catalog.countOutdatedCloaks(modelVersion);
+    public int countOutdatedCloaks() {
+        return catalog.countOutdatedCloaks(cloak.modelVersions());
     }
 
     /**
@@ -105,7 +109,7 @@ public class PublishedImages {
         }
         Made made;
         try {
-            made = record.isMedia() ? media(record, original.get(), dntMe, stillWorking) : still(original.get(), dntMe);
+            made = record.isMedia() ? media(record, original.get(), dntMe, stillWorking) : still(record, original.get(), dntMe);
         } catch (CloakFailedException failed) {
             return withhold(record, dntMe, source, "its cloak could not be made (" + failed.getMessage() + ")");
         } catch (ApiException bad) {
@@ -143,9 +147,10 @@ public class PublishedImages {
     /** A public copy made again: its bytes, and what the catalog says of it. */
     private record Made(byte[] bytes, String mediaType, int faces, ProtectionReceipt receipt) {}
 
-    private Made still(byte[] original, boolean dntMe) {
+    /** At the level its upload asked for (rows from before levels: the configured default). */
+    private Made still(ImageRecord record, byte[] original, boolean dntMe) {
         DecodedImage image = decoder.decode(original);
-        PublicCopy copy = renderer.render(image, dntMe, properties.defaultStrength());
+        PublicCopy copy = renderer.render(image, dntMe, record.strength() != null ? record.strength() : properties.defaultStrength());
         return new Made(copy.bytes(), copy.format().mediaType(), copy.faces(), copy.receipt());
     }
 
@@ -155,7 +160,7 @@ public class PublishedImages {
         if (media == null) {
             return null;
         }
-        RenderedMedia rendered = media.render(original, dntMe, record.media().strength(), (done, total) -> stillWorking.run());
+        RenderedMedia rendered = media.render(original, dntMe, record.strength(), (done, total) -> stillWorking.run());
         return new Made(rendered.bytes(), rendered.mediaType(), rendered.faces(), rendered.receipt());
     }
 

@@ -9,7 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param defaultStrength cloak strength when the upload names none
+ * @param defaultStrength protection level of a flagged still when neither the upload nor the user's setting names one:
+ *                        HIGH, the strong level (a background job: 202, then polling or the webhook)
+ * @param defaultMediaStrength protection level of a flagged animation or video when the upload names none (the user's
+ *                        level is for stills): every frame costs the level's price, and the strong level's is ~10x
+ *                        MEDIUM's (docs/media.md)
  * @param staleAfter      an image still not published after this long belongs to a request that died;
  *                        the sweeper rolls it back (must exceed the longest cloak time by far)
  * @param sweepInterval   how often the sweeper looks
@@ -22,11 +26,12 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "dntme.upload")
 public record UploadProperties(
-        @DefaultValue("MEDIUM") @NotNull CloakStrength defaultStrength,
+        @DefaultValue("HIGH") @NotNull CloakStrength defaultStrength,
         @DefaultValue("15m") @NotNull Duration staleAfter,
         @DefaultValue("1m") @NotNull Duration sweepInterval,
         @DefaultValue("2") @Min(2) int asyncMinFrames,
-        @DefaultValue("7d") @NotNull Duration rejectedRetention) {
+        @DefaultValue("7d") @NotNull Duration rejectedRetention,
+        @DefaultValue("MEDIUM") @NotNull CloakStrength defaultMediaStrength) {
 
     public UploadProperties {
         if (staleAfter != null && staleAfter.compareTo(Duration.ofSeconds(1)) < 0) {

@@ -15,6 +15,7 @@ import dev.dntme.gateway.imaging.media.MediaFormat;
 import dev.dntme.gateway.imaging.media.MediaHeader;
 import dev.dntme.gateway.storage.ObjectStore;
 import dev.dntme.gateway.system.ApiException;
+import dev.dntme.gateway.system.CatalogFailures;
 import dev.dntme.gateway.system.Problem;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -86,7 +86,7 @@ class UploadService {
     UploadResult upload(UploadCommand command) {
         String userId = UserId.require(command.userId());
         String key = validIdempotencyKey(command.idempotencyKey());
-        CloakStrength strength = strength(command.strength());
+        CloakStrength asked = level(command.strength());
         String sha256 = sha256(command.bytes());
         if (key != null) {
             Optional<ImageRecord> earlier = catalog.findByIdempotencyKey(userId, key);
@@ -106,8 +106,10 @@ class UploadService {
             throw rejected;
         }
         if (media.isPresent()) {
-            return uploadMedia(command, userId, key, strength, sha256, media.get());
+            return uploadMedia(command, userId, key, asked != null ? asked : properties.defaultMediaStrength(), sha256,
+                    media.get());
         }
+        CloakStrength strength = asked != null ? asked : userSettings.level(userId).orElse(properties.defaultStrength());
         DecodedImage image;
         try {
             image = decoder.decode(command.bytes());
@@ -123,7 +125,7 @@ class UploadService {
         ImageRecord record = new ImageRecord(id, userId, key, ImageState.RECEIVED, flag.dntMe(), flag.source(),
                 "originals/" + id, sha256, image.format().mediaType(), command.bytes().length,
                 unguessableKey() + "." + image.format().publicFormat().extension(),
-                image.format().publicFormat().mediaType(), image.width(), image.height(), 0, null, null, now, now);
+                image.format().publicFormat().mediaType(), image.width(), image.height(), 0, null, null, now, now, strength);
         try {
             catalog.insert(record);
         } catch (DuplicateKeyException raced) {
@@ -132,9 +134,13 @@ class UploadService {
         try {
             store.putOriginal(record.originalKey(), command.bytes(), record.originalContentType());
             requireTransition(record, ImageState.RECEIVED, ImageState.STORED);
+            metrics.bytesIn(command.bytes().length);
+            if (renderer.inBackground(flag.dntMe(), strength)) {
+                // a level too slow for the request: the media job queue makes the copy (202, as for animations)
+                return queued(record);
+            }
             PublicCopy copy = renderer.render(image, flag.dntMe(), strength);
             store.putPublic(record.publicKey(), copy.bytes(), copy.format().mediaType());
-            metrics.bytesIn(command.bytes().length);
             metrics.bytesOut(copy.bytes().length);
             ImageRecord published = record.published(copy.faces(), receiptJson(copy.receipt()),
                     copy.receipt() == null ? null : copy.receipt().modelVersion());
@@ -167,7 +173,7 @@ class UploadService {
                 "originals/" + id, sha256, header.format().mediaType(), command.bytes().length,
                 unguessableKey() + "." + published.extension(), published.mediaType(), header.width(), header.height(),
                 0, null, null, now, now,
-                new ImageRecord.Media(header.format(), header.frames(), 0, header.durationMillis(), strength), null);
+                new ImageRecord.Media(header.format(), header.frames(), 0, header.durationMillis()), null, strength);
         try {
             catalog.insert(record);
         } catch (DuplicateKeyException raced) {
@@ -178,11 +184,7 @@ class UploadService {
             requireTransition(record, ImageState.RECEIVED, ImageState.STORED);
             metrics.bytesIn(command.bytes().length);
             if (async) {
-                if (!catalog.queue(id)) {
-                    throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being stored");
-                }
-                count("accepted", "none");
-                return new UploadResult(view(record.in(ImageState.PROCESSING)), false, true);
+                return queued(record);
             }
             RenderedMedia copy = mediaRenderers.getObject().render(command.bytes(), flag.dntMe(), strength, (done, total) -> { });
             store.putPublic(record.publicKey(), copy.bytes(), copy.mediaType());
@@ -200,15 +202,26 @@ class UploadService {
         }
     }
 
+    /** The original is stored: a background job makes the public copy (PROCESSING, 202 Accepted). */
+    private UploadResult queued(ImageRecord record) {
+        if (!catalog.queue(record.id())) {
+            throw new ApiException(Problem.UPLOAD_IN_PROGRESS, "The image was erased while it was being stored");
+        }
+        count("accepted", "none");
+        return new UploadResult(view(record.in(ImageState.PROCESSING)), false, true);
+    }
+
     /** Rolls back a request's upload, counts how it ended and says what the client gets (nothing was published). */
     private RuntimeException failed(ImageRecord record, FlagDecision flag, RuntimeException failure) {
         rollBack(record);
         count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
                 : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
-        if (failure instanceof DataAccessException) {
+        if (CatalogFailures.retryable(failure)) {
             return new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5,
                     failure);
         }
+        // a catalog that refuses the row (a constraint, a value too long) refuses it again on every retry: a 500, logged
+        // with its cause by the problem handler, never a 503 that tells the client to retry
         return failure;
     }
 
@@ -272,9 +285,10 @@ class UploadService {
         return receipt == null ? null : json.writeValueAsString(receipt);
     }
 
-    private CloakStrength strength(String value) {
+    /** The upload's own {@code strength} field; null when it names none. */
+    private static CloakStrength level(String value) {
         if (value == null || value.isBlank()) {
-            return properties.defaultStrength();
+            return null;
         }
         try {
             return CloakStrength.valueOf(value.strip().toUpperCase(Locale.ROOT));

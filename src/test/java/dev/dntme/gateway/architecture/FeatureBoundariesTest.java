@@ -29,7 +29,7 @@ class FeatureBoundariesTest {
             "cloak", Set.of(),
             "imaging", Set.of("system"),
             "storage", Set.of("system"),
-            "consent", Set.of("system"),
+            "consent", Set.of("system", "cloak"),
             "upload", Set.of("system", "cloak", "consent", "imaging", "storage"),
             "protection", Set.of("system", "cloak", "consent", "upload"),
             "console", Set.of());

@@ -41,14 +41,30 @@ class CloakPropertiesTest {
     }
 
     @Test
-    void theModelSetIsAListOfKnownRecognisersEachNamedOnce() {
-        runner.run(context -> assertThat(context.getBean(CloakProperties.class).recognizers()).containsExactly("dlib"));
+    void eachLevelHasAModelSetOfKnownRecognisersEachNamedOnce() {
+        runner.run(context -> {
+            CloakProperties p = context.getBean(CloakProperties.class);
+            assertThat(p.recognizers(CloakStrength.LOW)).containsExactly("dlib");
+            assertThat(p.recognizers(CloakStrength.MEDIUM)).containsExactly("dlib");
+            assertThat(p.recognizers(CloakStrength.HIGH)).containsExactlyElementsOf(CloakProperties.STRONG_SET);
+            assertThat(p.inRequest(CloakStrength.MEDIUM)).isTrue();
+            assertThat(p.inRequest(CloakStrength.HIGH)).as("the strong level runs in the background").isFalse();
+        });
         runner.withPropertyValues("dntme.cloak.recognizers=dlib,intel-reid-0095", "dntme.cloak.recognizer-weights.intel-reid-0095=2")
                 .run(context -> {
                     CloakProperties p = context.getBean(CloakProperties.class);
-                    assertThat(p.recognizers()).containsExactly("dlib", "intel-reid-0095");
+                    assertThat(p.recognizers(CloakStrength.LOW)).as("for every level").containsExactly("dlib", "intel-reid-0095");
+                    assertThat(p.recognizers(CloakStrength.HIGH)).containsExactly("dlib", "intel-reid-0095");
                     assertThat(p.recognizerWeights()).containsEntry("intel-reid-0095", 2.0);
                 });
+        runner.withPropertyValues("dntme.cloak.recognizers=dlib", "dntme.cloak.high.recognizers=dlib,faceres",
+                "dntme.cloak.high.in-request=true").run(context -> {
+                    CloakProperties p = context.getBean(CloakProperties.class);
+                    assertThat(p.recognizers(CloakStrength.MEDIUM)).containsExactly("dlib");
+                    assertThat(p.recognizers(CloakStrength.HIGH)).as("a level's own set wins").containsExactly("dlib", "faceres");
+                    assertThat(p.inRequest(CloakStrength.HIGH)).isTrue();
+                });
+        runner.withPropertyValues("dntme.cloak.high.recognizers=dlib,nobody").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dntme.cloak.recognizers=dlib,arcface-r100").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dntme.cloak.recognizers=dlib,faceres,faceres").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("dntme.cloak.recognizer-weights.nobody=1").run(context -> assertThat(context).hasFailed());
@@ -65,11 +81,12 @@ class CloakPropertiesTest {
     }
 
     @Test
-    void mediumChecksEarlyWhenTheStepEstimateClearsTheTargetAndTheOtherStrengthsKeepFixedCounts() {
+    void theRequestLevelsCheckEarlyWhenTheStepEstimateClearsTheTargetAndHighKeepsFixedCounts() {
         CloakProperties p = CloakProperties.defaults();
         assertThat(p.budget(CloakStrength.MEDIUM).earlyCheck()).isTrue();
         assertThat(p.budget(CloakStrength.MEDIUM).minSteps()).isLessThanOrEqualTo(p.budget(CloakStrength.MEDIUM).steps());
-        assertThat(p.budget(CloakStrength.LOW).earlyCheck()).isFalse();
+        assertThat(p.budget(CloakStrength.LOW).earlyCheck()).isTrue();
+        assertThat(p.budget(CloakStrength.LOW).rounds()).as("LOW failed closed with 2").isGreaterThanOrEqualTo(3);
         assertThat(p.budget(CloakStrength.HIGH).earlyCheck()).isFalse();
     }
 

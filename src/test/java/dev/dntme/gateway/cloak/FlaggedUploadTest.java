@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -113,27 +114,41 @@ class FlaggedUploadTest {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        return JsonMapper.builder().build().readTree(response.body());
+        return json(response.body());
+    }
+
+    private static JsonNode json(String body) {
+        return JsonMapper.builder().build().readTree(body);
     }
 
     @Test
-    void aFlaggedPortraitIsPublishedCloakedAndNoLongerMatchesThePersonsOtherPhotos() throws Exception {
+    void aFlaggedPortraitGetsTheStrongLevelByDefaultInTheBackgroundAndNoLongerMatchesThePersonsOtherPhotos()
+            throws Exception {
         ready();
         float[] otherClean = soleEmbedding("people/obama/obama-2.jpg");
         float[] sameClean = soleEmbedding("people/obama/obama-3.jpg");
         assertThat(FaceRecognitionNet.distance(otherClean, sameClean)).as("clean photos match").isLessThan(MATCH);
 
-        HttpResponse<String> created = api.upload(TestImages.photo("people/obama/obama-3.jpg"))
+        HttpResponse<String> accepted = api.upload(TestImages.photo("people/obama/obama-3.jpg"))
                 .user("flagged-user").header("DNT-ME", "1").send();
 
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode image = json(created);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        JsonNode queued = json(accepted);
+        assertThat(queued.get("state").asString()).isEqualTo("processing");
+        assertThat(queued.has("publicUrl")).as("no public copy before it is cloaked").isFalse();
+        JsonNode image = json(api.awaitJobEnd(queued.get("id").asString(), Duration.ofMinutes(3)));
+        assertThat(image.get("state").asString()).as(image.toString()).isEqualTo("published");
         assertThat(image.get("dntMe").asBoolean()).isTrue();
         assertThat(image.get("faces").asInt()).isEqualTo(1);
         JsonNode receipt = image.get("receipt");
-        assertThat(receipt.get("modelVersion").asString()).isEqualTo(engine.modelVersion());
+        assertThat(receipt.get("strength").asString()).isEqualTo("HIGH");
+        assertThat(receipt.get("modelVersion").asString()).isEqualTo(engine.modelVersion(CloakStrength.HIGH))
+                .hasSizeLessThanOrEqualTo(100);
+        assertThat(receipt.get("models").valueStream().map(JsonNode::asString).toList())
+                .containsExactlyElementsOf(CloakProperties.STRONG_SET);
         assertThat(receipt.get("faces").get(0).get("embeddingDistance").asDouble()).isGreaterThan(MATCH);
-        assertThat(receipt.get("faces").get(0).get("ssim").asDouble()).isGreaterThanOrEqualTo(0.95);
+        // the strong level's larger budget: its face SSIM is lower than MEDIUM's, still far above the breakage floor
+        assertThat(receipt.get("faces").get(0).get("ssim").asDouble()).isGreaterThanOrEqualTo(0.9);
 
         byte[] published = api.anonymousGet(image.get("publicUrl").asString()).body();
         List<float[]> scraped = embeddings(decode(published));
@@ -150,8 +165,13 @@ class FlaggedUploadTest {
         byte[] group = TestImages.photo("groups/obama_and_biden.jpg");
         List<float[]> clean = embeddings(decode(group));
 
-        JsonNode image = json(api.upload(group).user("group-user").field("dntMe", "true").send());
+        HttpResponse<String> created = api.upload(group).user("group-user").field("dntMe", "true")
+                .field("strength", "medium").send();
 
+        assertThat(created.statusCode()).as("the synchronous level answers with the copy").isEqualTo(201);
+        JsonNode image = json(created);
+        assertThat(image.get("receipt").get("models").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("dlib");
         assertThat(image.get("faces").asInt()).isEqualTo(clean.size()).isGreaterThanOrEqualTo(2);
         for (JsonNode face : image.get("receipt").get("faces")) {
             assertThat(face.get("embeddingDistance").asDouble()).isGreaterThan(MATCH);
@@ -165,9 +185,28 @@ class FlaggedUploadTest {
     }
 
     @Test
+    void aUsersChosenLevelDecidesTheirFlaggedUploadsAndAnUploadFieldOverridesIt() throws Exception {
+        ready();
+        assertThat(api.putJson("/v1/users/level-user/settings", "{\"dntMe\": true, \"level\": \"low\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(json(api.get("/v1/users/level-user/settings")).get("level").asString()).isEqualTo("low");
+
+        HttpResponse<String> byUserLevel = api.upload(TestImages.jpeg(160, 120)).user("level-user").send();
+        assertThat(byUserLevel.statusCode()).as(byUserLevel.body()).isEqualTo(201);
+        assertThat(json(byUserLevel).get("receipt").get("strength").asString()).isEqualTo("LOW");
+
+        HttpResponse<String> overridden = api.upload(TestImages.jpeg(160, 120)).user("level-user")
+                .field("strength", "high").send();
+        assertThat(overridden.statusCode()).as(overridden.body()).isEqualTo(202);
+        JsonNode done = json(api.awaitJobEnd(json(overridden).get("id").asString(), Duration.ofMinutes(2)));
+        assertThat(done.get("receipt").get("strength").asString()).isEqualTo("HIGH");
+    }
+
+    @Test
     void aFlaggedPhotoWithoutAFaceIsPublishedWithZeroFacesAndTheMark() throws Exception {
         ready();
-        JsonNode image = json(api.upload(TestImages.jpeg(320, 240)).user("landscape-user").field("dntMe", "true").send());
+        JsonNode image = json(api.upload(TestImages.jpeg(320, 240)).user("landscape-user").field("dntMe", "true")
+                .field("strength", "medium").send());
 
         assertThat(image.get("faces").asInt()).isZero();
         assertThat(image.get("receipt").get("faces").size()).isZero();
@@ -179,7 +218,7 @@ class FlaggedUploadTest {
     void afterRealUploadsTheScrapeEndpointShowsEveryMetricTheDashboardsUse() throws Exception {
         ready();
         api.upload(TestImages.photo("people/kit_harington/kit_harington-1.jpg")).user("metrics-user")
-                .field("dntMe", "true").send();
+                .field("dntMe", "true").field("strength", "low").send();
         api.upload(TestImages.jpeg(64, 48)).user("metrics-user").field("dntMe", "false").send();
 
         String scrape = api.send(java.net.http.HttpRequest.newBuilder(URI.create(api.base() + "/actuator/prometheus"))

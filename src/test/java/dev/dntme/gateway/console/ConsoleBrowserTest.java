@@ -179,6 +179,14 @@ class ConsoleBrowserTest {
         assertThat(json(api.get("/v1/users/console-user/settings")).get("dntMe").asBoolean())
                 .as("the service stored the setting").isTrue();
 
+        // The user's level, picked beside its example of what each level does to a face: medium, in the request.
+        waitUntil(Duration.ofSeconds(10), () -> rendered("levels-example"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("level"))).selectByValue("medium");
+        waitUntil(Duration.ofSeconds(10), () -> "medium".equals(
+                json(api.get("/v1/users/console-user/settings")).path("level").asString()));
+        assertThat(json(api.get("/v1/users/console-user/settings")).get("dntMe").asBoolean())
+                .as("choosing a level keeps DNT-ME on").isTrue();
+
         // The upload says nothing itself ("Account setting"), so the account setting flags it.
         browser.findElement(By.id("file")).sendKeys(PORTRAIT.toAbsolutePath().toString());
         assertThat(browser.findElement(By.cssSelector("input[name=flag][value=account]")).isSelected()).isTrue();
@@ -193,6 +201,7 @@ class ConsoleBrowserTest {
         String id = text("fact-id");
         JsonNode image = json(api.get("/v1/images/" + id));
         JsonNode receiptFace = image.get("receipt").get("faces").get(0);
+        assertThat(image.get("receipt").get("strength").asString()).as("the user's level").isEqualTo("MEDIUM");
 
         // Both copies rendered, side by side.
         assertThat(naturalWidth("original-img")).isPositive();
@@ -230,7 +239,7 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.id("fact-flag-source")).getAttribute("data-flag-source"))
                 .isEqualTo("user-setting");
         assertThat(text("fact-flag-source")).contains("user-setting");
-        assertThat(text("fact-model")).isEqualTo(engine.modelVersion());
+        assertThat(text("fact-model")).isEqualTo(engine.modelVersion(dev.dntme.gateway.cloak.CloakStrength.MEDIUM));
 
         // The page loaded nothing from anywhere but this machine.
         @SuppressWarnings("unchecked")

@@ -48,6 +48,8 @@ class BackPressureTest {
     static void properties(DynamicPropertyRegistry registry) {
         GatewayTestSupport.isolatedDataDir(registry);
         registry.add("dntme.cloak.workers", () -> "1");
+        // back-pressure of the request path: flagged photos at the level that is cloaked within the request
+        registry.add("dntme.upload.default-strength", () -> "MEDIUM");
         registry.add("dntme.cloak.queue-capacity", () -> "2");
     }
 

@@ -133,7 +133,9 @@ class CrashDuringCloakTest {
     private static List<String> args(Path dataDir, int appPort, int s3Port) {
         return List.of("--server.port=" + appPort, "--dntme.data-dir=" + dataDir,
                 "--dntme.api.tokens=" + ApiClient.TOKEN, "--dntme.s3.embedded-port=" + s3Port,
-                "--dntme.cloak.workers=1");
+                "--dntme.cloak.workers=1",
+                // the longest budget, cloaked within the request: the kill lands while the request holds the photo
+                "--dntme.cloak.high.in-request=true", "--dntme.cloak.high.recognizers=dlib");
     }
 
     /** Photos a cloak worker has taken off the queue (the queue-wait timer records each one as it starts). */

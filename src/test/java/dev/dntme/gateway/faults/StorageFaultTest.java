@@ -54,6 +54,8 @@ class StorageFaultTest {
         registry.add("dntme.s3.access-key", () -> TestS3Server.ACCESS_KEY);
         registry.add("dntme.s3.secret-key", () -> TestS3Server.SECRET_KEY);
         registry.add("dntme.cloak.workers", () -> "1");
+        // faults of the request path: flagged photos at the level that is cloaked within the request
+        registry.add("dntme.upload.default-strength", () -> "MEDIUM");
         registry.add("dntme.upload.sweep-interval", () -> "1s");
     }
 

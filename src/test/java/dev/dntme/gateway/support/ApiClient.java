@@ -47,6 +47,29 @@ public final class ApiClient {
         return send(request(path).GET().build());
     }
 
+    /**
+     * Polls an accepted image (202, state processing) until its job has ended, as a platform that does not take the
+     * webhook would; the image JSON of its last read. Fails after {@code timeout}.
+     */
+    public String awaitJobEnd(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String body = get("/v1/images/" + id).body();
+            if (!body.contains("\"state\":\"processing\"")) {
+                return body;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("image " + id + " still processing after " + timeout + ": " + body);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public HttpResponse<byte[]> getBytes(String path) {
         return sendBytes(request(path).GET().build());
     }

@@ -299,7 +299,7 @@ class MediaJobsApiTest {
                 context.getBean(org.springframework.transaction.PlatformTransactionManager.class),
                 context.getBean(MediaJobsProperties.class), context.getBean(MediaMetrics.class),
                 context.getBean(JsonMapper.class), context.getBean(dev.dntme.gateway.consent.UserSettings.class),
-                context);
+                context, context.getBean(dev.dntme.gateway.imaging.ImageDecoder.class), context.getBean(PublicCopyRenderer.class));
     }
 
     @Test

@@ -100,7 +100,7 @@ class MediaJobsPostgresTest {
                     start.await();
                     List<String> mine = new ArrayList<>();
                     for (int n = 0; n < 200; n++) {
-                        jobs.claim(owner + "-" + n, Duration.ofMinutes(5)).ifPresent(job -> mine.add(job.image().id()));
+                        jobs.claim(owner + "-" + n, Duration.ofMinutes(5), false).ifPresent(job -> mine.add(job.image().id()));
                     }
                     return mine;
                 }));
@@ -118,6 +118,26 @@ class MediaJobsPostgresTest {
             assertThat(second).isNotEmpty();
             jdbc.sql("update images set state = 'REJECTED', failure_type = 'test' where id in (:ids)")
                     .param("ids", queued).update();
+        } finally {
+            worker.start();
+        }
+    }
+
+    @Test
+    void stillJobsAndMediaJobsAreClaimedFromTheirOwnSlotsSoAPhotoNeverWaitsBehindAClip() {
+        worker.stop();
+        try {
+            String clip = queue(TestGifs.animated(2, 3001)).id();
+            String still = queueStill().id();
+
+            var forStills = jobs.claim("still-slot", Duration.ofMinutes(5), true);
+            var forMedia = jobs.claim("media-slot", Duration.ofMinutes(5), false);
+
+            assertThat(forStills).as("the still, though the clip is older").map(j -> j.image().id()).hasValue(still);
+            assertThat(forMedia).map(j -> j.image().id()).hasValue(clip);
+            assertThat(forStills.get().image().strength()).isEqualTo(CloakStrength.HIGH);
+            jdbc.sql("update images set state = 'REJECTED', failure_type = 'test' where id in (:ids)")
+                    .param("ids", List.of(clip, still)).update();
         } finally {
             worker.start();
         }
@@ -153,6 +173,21 @@ class MediaJobsPostgresTest {
         }
     }
 
+    /** A flagged still accepted at a background level: original stored, row PROCESSING and due, no media columns. */
+    private ImageRecord queueStill() {
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        byte[] jpeg = dev.dntme.gateway.support.TestImages.jpeg(32, 24);
+        ImageRecord record = new ImageRecord(id, "pg-media-user", null, ImageState.RECEIVED, true, FlagSource.REQUEST,
+                "originals/" + id, UploadService.sha256(jpeg), "image/jpeg", jpeg.length, "pub-" + id + ".jpg", "image/jpeg",
+                32, 24, 0, null, null, now, now, CloakStrength.HIGH);
+        catalog.insert(record);
+        store.putOriginal(record.originalKey(), jpeg, "image/jpeg");
+        assertThat(catalog.transition(id, ImageState.RECEIVED, ImageState.STORED)).isTrue();
+        assertThat(catalog.queue(id)).isTrue();
+        return record;
+    }
+
     /** What an accepted upload leaves: original stored, row PROCESSING and due. */
     private ImageRecord queue(byte[] gif) {
         String id = UUID.randomUUID().toString();
@@ -160,7 +195,7 @@ class MediaJobsPostgresTest {
         ImageRecord record = new ImageRecord(id, "pg-media-user", null, ImageState.RECEIVED, false, FlagSource.DEFAULT,
                 "originals/" + id, UploadService.sha256(gif), "image/gif", gif.length, "pub-" + id + ".gif", "image/gif",
                 64, 48, 0, null, null, now, now,
-                new ImageRecord.Media(MediaFormat.GIF, TestGifs.read(gif).size(), 0, 300, CloakStrength.MEDIUM), null);
+                new ImageRecord.Media(MediaFormat.GIF, TestGifs.read(gif).size(), 0, 300), null, CloakStrength.MEDIUM);
         catalog.insert(record);
         store.putOriginal(record.originalKey(), gif, "image/gif");
         assertThat(catalog.transition(id, ImageState.RECEIVED, ImageState.STORED)).isTrue();
@@ -175,6 +210,6 @@ class MediaJobsPostgresTest {
                 context.getBean(org.springframework.transaction.PlatformTransactionManager.class),
                 context.getBean(MediaJobsProperties.class), context.getBean(MediaMetrics.class),
                 context.getBean(JsonMapper.class), context.getBean(dev.dntme.gateway.consent.UserSettings.class),
-                context);
+                context, context.getBean(dev.dntme.gateway.imaging.ImageDecoder.class), context.getBean(PublicCopyRenderer.class));
     }
 }

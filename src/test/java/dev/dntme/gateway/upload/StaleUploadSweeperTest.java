@@ -2,6 +2,7 @@ package dev.dntme.gateway.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.consent.FlagSource;
 import dev.dntme.gateway.storage.ObjectStore;
 import dev.dntme.gateway.support.GatewayTestSupport;
@@ -38,7 +39,7 @@ class StaleUploadSweeperTest {
         Instant then = Instant.now().minus(age);
         ImageRecord record = new ImageRecord(id, "sweep-user", null, state, true, FlagSource.REQUEST,
                 "originals/" + id, "0".repeat(64), "image/jpeg", 3, "pub-" + id + ".jpg", "image/jpeg", 1, 1, 0,
-                null, null, then, then);
+                null, null, then, then, CloakStrength.MEDIUM);
         catalog.insert(record);
         store.putOriginal(record.originalKey(), new byte[] {1, 2, 3}, "image/jpeg");
         return record;

@@ -165,6 +165,41 @@ abstract class UploadApiContract {
     }
 
     @Test
+    void aUserSettingWithALevelIsStoredAndABadLevelIsABadRequest() {
+        String user = newUser();
+        HttpResponse<String> saved = api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": false, \"level\": \"medium\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(json(api.get("/v1/users/" + user + "/settings")).get("level").asString()).isEqualTo("medium");
+        assertProblem(api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": false, \"level\": \"max\"}"), 400,
+                "invalid-request");
+        api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": false}");
+        assertThat(json(api.get("/v1/users/" + user + "/settings")).has("level")).as("back to the default").isFalse();
+    }
+
+    @Test
+    void aCatalogThatRefusesTheRowIsA500ThatSaysNotToRetryAndLeavesNothingBehind() {
+        // a permanent refusal (a check constraint here; a value too long for its column in issue 19) fails every retry
+        String user = "refused-" + UUID.randomUUID();
+        jdbc.sql("alter table images add constraint refuse_published_test check (state <> 'PUBLISHED' or user_id not like 'refused-%')")
+                .update();
+        try {
+            int publicBefore = inspector.publicKeys().size();
+            int privateBefore = inspector.privateKeys().size();
+
+            HttpResponse<String> refused = api.upload(TestImages.jpeg(64, 48)).user(user).idempotencyKey("refused-1").send();
+
+            assertProblem(refused, 500, "internal");
+            assertThat(refused.headers().firstValue("Retry-After")).as("a retry cannot fix it").isEmpty();
+            assertThat(inspector.publicKeys()).hasSize(publicBefore);
+            assertThat(inspector.privateKeys()).hasSize(privateBefore);
+            assertThat(jdbc.sql("select count(*) from images where user_id = ?").param(user).query(Integer.class).single())
+                    .isZero();
+        } finally {
+            jdbc.sql("alter table images drop constraint refuse_published_test").update();
+        }
+    }
+
+    @Test
     void withoutCloakModelsTheReplicaIsAliveButNotReady() {
         HttpResponse<String> readiness = api.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(api.base() + "/actuator/health/readiness")).GET().build());

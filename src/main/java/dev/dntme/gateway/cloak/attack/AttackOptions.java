@@ -19,10 +19,21 @@ import dev.dntme.gateway.cloak.attack.CloakOptimizer.InitialGrid;
  * @param initialGrid        where PGD starts instead of random noise; null = random noise
  * @param othersPerStep      how many members besides the first take part in each step, in turn (0 = all): a step's
  *                           cost grows with the members in it, and taking them in turn keeps every one in the loss
+ * @param adaptiveMasking    with adaptive caps: follow contrast masking (the local spread of the clean luma) at the
+ *                           same mean cap as the uniform eps, instead of SSIM's sensitivity at the same SSIM cost
+ *                           ({@link PerceptualBudget.Mode})
  */
 public record AttackOptions(double cell, double momentum, double tiSigma, double faceSsimTarget, double adaptiveMaxEps,
         double adaptiveMinSsim, boolean adaptiveOutsideBox, Runnable beforeStep, CheckObserver checkObserver,
-        InitialGrid initialGrid, int othersPerStep) {
+        InitialGrid initialGrid, int othersPerStep, boolean adaptiveMasking) {
+
+    /** SSIM-following adaptive caps (when on). */
+    public AttackOptions(double cell, double momentum, double tiSigma, double faceSsimTarget, double adaptiveMaxEps,
+            double adaptiveMinSsim, boolean adaptiveOutsideBox, Runnable beforeStep, CheckObserver checkObserver,
+            InitialGrid initialGrid, int othersPerStep) {
+        this(cell, momentum, tiSigma, faceSsimTarget, adaptiveMaxEps, adaptiveMinSsim, adaptiveOutsideBox, beforeStep,
+                checkObserver, initialGrid, othersPerStep, false);
+    }
 
     public AttackOptions {
         beforeStep = beforeStep != null ? beforeStep : () -> { };
@@ -36,15 +47,19 @@ public record AttackOptions(double cell, double momentum, double tiSigma, double
 
     public AttackOptions withHooks(Runnable step, CheckObserver observer) {
         return new AttackOptions(cell, momentum, tiSigma, faceSsimTarget, adaptiveMaxEps, adaptiveMinSsim, adaptiveOutsideBox,
-                step, observer, initialGrid, othersPerStep);
+                step, observer, initialGrid, othersPerStep, adaptiveMasking);
     }
 
     public AttackOptions withInitialGrid(InitialGrid start) {
         return new AttackOptions(cell, momentum, tiSigma, faceSsimTarget, adaptiveMaxEps, adaptiveMinSsim, adaptiveOutsideBox,
-                beforeStep, checkObserver, start, othersPerStep);
+                beforeStep, checkObserver, start, othersPerStep, adaptiveMasking);
     }
 
     boolean adaptive() {
         return adaptiveMaxEps > 0;
+    }
+
+    PerceptualBudget.Mode adaptiveMode() {
+        return adaptiveMasking ? PerceptualBudget.Mode.MASKING : PerceptualBudget.Mode.SSIM;
     }
 }

@@ -19,7 +19,7 @@ final class Caps {
             float[][] caps = new float[n][];
             for (int f = 0; f < n; f++) {
                 caps[f] = PerceptualBudget.caps(photo.primaryWarp(f), photo.base(f), photo.targets().get(f).box(), eps,
-                        (float) options.adaptiveMaxEps(), options.adaptiveOutsideBox());
+                        (float) options.adaptiveMaxEps(), options.adaptiveOutsideBox(), options.adaptiveMode());
             }
             return caps;
         }

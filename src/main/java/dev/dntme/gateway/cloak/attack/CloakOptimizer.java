@@ -209,9 +209,10 @@ public final class CloakOptimizer {
         }
         for (int f = 0; f < photo.size(); f++) {
             distance[f] = check.distances()[0][f];
-            active[f] = distance[f] < budget.targetDistance();
+            // a NaN distance is not "far enough": the face keeps its steps (and fails closed if it stays NaN)
+            active[f] = !(distance[f] >= budget.targetDistance());
             for (int m = 1; m < members.size(); m++) {
-                active[f] |= check.distances()[m][f] < members.get(m).target();
+                active[f] |= !(check.distances()[m][f] >= members.get(m).target());
             }
             for (boolean[] w : wanted) {
                 active[f] |= w[f];

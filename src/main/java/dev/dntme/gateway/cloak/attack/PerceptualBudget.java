@@ -26,7 +26,40 @@ final class PerceptualBudget {
     private static final int RADIUS = 5;
     private static final double SIGMA = 1.5; // SSIM's window
 
+    /** The mask's rule, and what the caps are scaled to equal. */
+    enum Mode {
+        /** SSIM's sensitivity ({@link #allowance}); caps as costly in face SSIM as the uniform eps. */
+        SSIM,
+        /**
+         * Contrast masking: a pixel's allowance is the clean luma's local spread plus {@link #MASKING_FLOOR} levels, so a
+         * change hides in texture, edges and hair and stays off flat skin (where the eye, and butteraugli, see it
+         * first); the caps' mean over the face box equals the uniform eps (the same budget, moved).
+         */
+        MASKING
+    }
+
+    /** Levels added to the local spread: even the flattest skin keeps a small share of the budget. */
+    static final double MASKING_FLOOR = 1.5;
+
     private PerceptualBudget() {}
+
+    /** Per-pixel contrast-masking allowance: the local luma standard deviation (SSIM's window) plus a floor. */
+    static float[] masking(float[] rgb, int w, int h) {
+        int plane = w * h;
+        double[] y = new double[plane];
+        double[] yy = new double[plane];
+        for (int i = 0; i < plane; i++) {
+            y[i] = 0.299 * rgb[i] + 0.587 * rgb[plane + i] + 0.114 * rgb[2 * plane + i];
+            yy[i] = y[i] * y[i];
+        }
+        double[] mu = blur(y, w, h);
+        double[] m2 = blur(yy, w, h);
+        float[] a = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            a[i] = (float) (Math.sqrt(Math.max(0, m2[i] - mu[i] * mu[i])) + MASKING_FLOOR);
+        }
+        return a;
+    }
 
     /**
      * Per-pixel allowance (see the class comment) of a {@code [3,h,w]} RGB 0..255 region, on BT.601 luma as
@@ -63,11 +96,17 @@ final class PerceptualBudget {
 
     /** Same; with {@code outsideBox} the cells outside the box may take the larger caps too. */
     static float[] caps(ChipWarp warp, float[] base, Rectangle box, float eps, float maxEps, boolean outsideBox) {
+        return caps(warp, base, box, eps, maxEps, outsideBox, Mode.SSIM);
+    }
+
+    /** Same, by the given mode's rule. */
+    static float[] caps(ChipWarp warp, float[] base, Rectangle box, float eps, float maxEps, boolean outsideBox, Mode mode) {
         int w = warp.region.width;
         int h = warp.region.height;
         int gh = warp.gridH;
         int gw = warp.gridW;
-        float[] a = allowance(base, w, h);
+        boolean masking = mode == Mode.MASKING;
+        float[] a = masking ? masking(base, w, h) : allowance(base, w, h);
         float[] upY = ChipWarp.linearUpsample(h, gh); // [h, gh]
         float[] upX = ChipWarp.linearUpsample(w, gw); // [w, gw]
         // a cell's allowance: the pixels it reaches, weighted as the upsampling spreads it
@@ -124,7 +163,7 @@ final class PerceptualBudget {
         for (int yy = y0; yy < y1; yy++) {
             for (int x = x0; x < x1; x++) {
                 int i = yy * w + x;
-                target += (double) eps * eps / ((double) a[i] * a[i]);
+                target += masking ? eps : (double) eps * eps / ((double) a[i] * a[i]);
                 hi = Math.max(hi, maxEps / Math.max(1e-3, up[i]));
             }
         }
@@ -135,7 +174,7 @@ final class PerceptualBudget {
                 for (int x = x0; x < x1; x++) {
                     int i = yy * w + x;
                     double c = Math.min(maxEps, k * up[i]);
-                    cost += c * c / ((double) a[i] * a[i]);
+                    cost += masking ? c : c * c / ((double) a[i] * a[i]);
                 }
             }
             if (cost > target) {

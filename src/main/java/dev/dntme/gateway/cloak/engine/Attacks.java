@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.AttackOptions;
 import dev.dntme.gateway.cloak.attack.Eot;
@@ -20,12 +21,18 @@ final class Attacks {
 
     private Attacks() {}
 
-    /** The recognisers in the loss, the one that decides failing closed first. */
-    static List<String> recognizerNames(CloakProperties p) {
-        if (!p.ensemble()) {
-            return p.recognizers();
+    /** The recognisers in a level's loss, the one that decides failing closed first. */
+    static List<String> recognizerNames(CloakProperties p, CloakStrength strength) {
+        return p.recognizers(strength);
+    }
+
+    /** Every recogniser some level uses, each once, in the order the levels name them: what a worker loads. */
+    static List<String> everyRecognizer(CloakProperties p) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        for (CloakStrength s : CloakStrength.values()) {
+            all.addAll(p.recognizers(s));
         }
-        return List.of(Recognizers.DLIB, p.transfer().mobileFace() ? Recognizers.MOBILEFACE : Recognizers.FACERES);
+        return List.copyOf(all);
     }
 
     /**
@@ -42,7 +49,7 @@ final class Attacks {
                         log.debug("publish check {} after {} steps: estimated {} published {}", round, steps,
                                 java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
                     }
-                }, null, p.othersPerStep());
+                }, null, p.othersPerStep(), t.adaptiveMode().equals("masking"));
         AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.published()::alignments,
                 new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
         List<Recognizer> recognizers = models.recognizers();

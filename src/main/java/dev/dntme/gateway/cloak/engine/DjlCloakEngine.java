@@ -19,7 +19,6 @@ import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-import dev.dntme.gateway.cloak.recognition.Recognizers;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,12 +33,14 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,23 +65,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
-    /** face-api weights + algorithm revision; bump the suffix whenever the cloak's output changes. */
-    static final String MODEL_VERSION = "faceapi-1.7.15+pgd-v2";
-    /** The same cloak measured at the face's own box only at the publish check ({@code redetect-on-publish=false}). */
-    static final String OWN_BOX_MODEL_VERSION = "faceapi-1.7.15+pgd-v1";
-    /** Same, for the dlib + FaceRes ensemble ({@code dntme.cloak.ensemble=true}). */
-    static final String ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+faceres-hm3.0.4+pgd-ens-v1";
-    /** Same, for the dlib + MobileFace ensemble ({@code dntme.cloak.transfer.ensemble-model=mobileface}). */
-    static final String MOBILEFACE_ENSEMBLE_MODEL_VERSION = "faceapi-1.7.15+mobileface-hm3.0.4+pgd-ens-v1";
-    /** With {@code dntme.cloak.recognizers}: the set in the loss, in order, then the algorithm revision. */
-    static final String ENSEMBLE_SET_PREFIX = "faceapi-1.7.15+hm3.0.4+surrogates-1+ens[";
+    /** dlib alone (docs/cloak.md, Re-cloaking); see {@link ModelVersions}. */
+    static final String MODEL_VERSION = ModelVersions.DLIB;
+    static final String OWN_BOX_MODEL_VERSION = ModelVersions.DLIB_OWN_BOX;
 
     private static final Logger log = LoggerFactory.getLogger(DjlCloakEngine.class);
+    private static final Duration LOAD_RETRY_FIRST = Duration.ofSeconds(10);
+    private static final Duration LOAD_RETRY_MAX = Duration.ofMinutes(5);
 
     private final CloakProperties properties;
     private final BlockingQueue<Job> queue;
     private final List<Thread> workers = new ArrayList<>();
-    private final CountDownLatch loaded;
+    /** Workers whose models are not loaded and warm yet; the engine is ready at 0. */
+    private final java.util.concurrent.atomic.AtomicInteger unready;
     private final AtomicReference<Throwable> loadFailure = new AtomicReference<>();
     private final ModelLoader loader;
     private final Timer queueWait;
@@ -91,6 +88,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private volatile boolean closed;
     private final java.util.function.Consumer<AttackBuilder> tuning;
     private final java.util.function.Supplier<Random> randoms;
+    private final Map<CloakStrength, String> versions;
 
     @Autowired
     public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
@@ -127,6 +125,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         this.randoms = randoms;
         this.tuning = tuning;
         this.properties = properties;
+        this.versions = ModelVersions.of(properties);
         this.loader = loader;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
         this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
@@ -144,7 +143,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 .description("Photos that may wait before new ones are refused").register(meters);
         Gauge.builder("dntme.cloak.ready", this, e -> e.isReady() ? 1 : 0)
                 .description("1 once every cloak worker has loaded and warmed its models").register(meters);
-        this.loaded = new CountDownLatch(properties.workers());
+        this.unready = new java.util.concurrent.atomic.AtomicInteger(properties.workers());
         for (int i = 0; i < properties.workers(); i++) {
             Thread t = new Thread(this::work, "cloak-worker-" + i);
             t.setDaemon(true);
@@ -161,8 +160,15 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         ModelLoader DEFAULT = ModelSet::load;
     }
 
-    /** A worker's own models and optimiser. */
-    private record Worker(ModelSet models, CloakOptimizer optimizer, Random random) {}
+    /** A worker's own models, and per level the recognisers of its loss and its optimiser. */
+    private record Worker(ModelSet models, Map<CloakStrength, Level> levels, Random random) {
+        Level level(CloakStrength strength) {
+            return levels.get(strength);
+        }
+    }
+
+    /** One level on one worker: its recognisers (a view of the worker's models) and the optimiser over them. */
+    private record Level(ModelSet models, CloakOptimizer optimizer) {}
 
     /** What a job does on the worker that takes it. */
     @FunctionalInterface
@@ -174,48 +180,59 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public boolean isReady() {
-        return !closed && loaded.getCount() == 0 && loadFailure.get() == null;
+        return !closed && unready.get() == 0;
     }
 
     @Override
     public String modelVersion() {
-        String transfer = properties.transfer().equals(CloakProperties.Transfer.defaults()) ? "" : "+transfer";
-        if (properties.ensemble()) { // the older two-model settings
-            return (properties.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE_MODEL_VERSION : ENSEMBLE_MODEL_VERSION) + transfer;
-        }
-        if (properties.recognizers().equals(List.of(Recognizers.DLIB))) {
-            // v1 measured each face in its own box only; v2 also where the SSD and Tiny detectors re-find it
-            return (properties.redetectOnPublish() ? MODEL_VERSION : OWN_BOX_MODEL_VERSION) + transfer;
-        }
-        // the receipt names the set, so that a change of set finds every copy cloaked with the old one
-        String weights = properties.recognizerWeights().isEmpty() ? "" : "+w" + new java.util.TreeMap<>(properties.recognizerWeights());
-        String check = properties.redetectOnPublish() ? "" : "+own-box-check";
-        String turns = properties.othersPerStep() > 0 && properties.othersPerStep() < properties.recognizers().size() - 1
-                ? "+k" + properties.othersPerStep() : "";
-        return ENSEMBLE_SET_PREFIX + String.join(",", properties.recognizers()) + "]+pgd-ens-v2" + turns + check + weights + transfer;
+        return ModelVersions.ofAll(versions);
     }
 
-    /** Blocks until the engine is ready or has failed, at most {@code timeoutMillis}; true when ready. */
+    @Override
+    public String modelVersion(CloakStrength strength) {
+        return versions.get(strength);
+    }
+
+    @Override
+    public java.util.Set<String> modelVersions() {
+        return java.util.Set.copyOf(versions.values());
+    }
+
+    @Override
+    public boolean inRequest(CloakStrength strength) {
+        return properties.inRequest(strength);
+    }
+
+    private ProtectionReceipt receipt(CloakStrength strength, List<ProtectionReceipt.Face> faces,
+            ProtectionReceipt.Frames frames) {
+        return new ProtectionReceipt(versions.get(strength), strength.name(), properties.recognizers(strength), faces, frames);
+    }
+
+    /** Blocks until the engine is ready or a load has failed (it is retried), at most {@code timeoutMillis}; true when ready. */
     public boolean awaitReady(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (loadFailure.get() == null && !loaded.await(50, TimeUnit.MILLISECONDS)) {
+        while (!isReady() && loadFailure.get() == null) {
             if (System.currentTimeMillis() > deadline) {
                 return false;
             }
+            Thread.sleep(50);
         }
         return isReady();
     }
 
     @Override
     public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder) {
-        return submit(w -> process(w.models(), w.optimizer(), image, strength, encoder, w.random()), properties.timeout());
+        return submit(w -> process(w.level(strength), image, strength, encoder, w.random()), properties.timeout());
     }
 
     @Override
     public CloakedFrames cloakFrames(FrameSource frames, CloakStrength strength, ImageEncoder frameEncoder, FrameSink sink,
             FrameListener listener) {
-        return submit(w -> new FrameSequence(w.models(), w.optimizer(), budget(w.models(), properties.budget(strength)),
-                budget(w.models(), properties.warmBudget(strength)), w.random()).cloak(frames, frameEncoder, sink, listener),
+        return submit(w -> {
+            Level level = w.level(strength);
+            return new FrameSequence(level.models(), level.optimizer(), budget(level.models(), properties.budget(strength)),
+                    budget(level.models(), properties.warmBudget(strength)), w.random()).cloak(frames, frameEncoder, sink, listener);
+        },
                 properties.frames().timeout());
     }
 
@@ -227,9 +244,10 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         }
         return submit(w -> {
             List<ProtectionReceipt.Face> worst = new ArrayList<>();
-            ProtectionReceipt.Frames measured = new FrameCheck(w.models(), budget(w.models(), properties.budget(strength)))
+            ModelSet models = w.level(strength).models();
+            ProtectionReceipt.Frames measured = new FrameCheck(models, budget(models, properties.budget(strength)))
                     .check(pass, originals, published, listener, worst);
-            return new ProtectionReceipt(modelVersion(), strength.name(), List.copyOf(worst), measured);
+            return receipt(strength, List.copyOf(worst), measured);
         }, properties.frames().timeout());
     }
 
@@ -244,7 +262,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         if (!isReady()) {
             Throwable failure = loadFailure.get();
             throw failure != null
-                    ? new CloakUnavailableException("cloak models failed to load", failure)
+                    ? new CloakUnavailableException("cloak models failed to load (retried in the background)", failure)
                     : new CloakUnavailableException("cloak models are still loading");
         }
         Job job = new Job(task, new CompletableFuture<>(), System.nanoTime());
@@ -274,29 +292,44 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         }
     }
 
+    /**
+     * Loads this worker's models, retrying with a growing pause while the load fails (a self-check that missed under a
+     * start-up storm, a file not there yet): a replica is never left unready for good by one bad start. Every try is
+     * logged; the first with its stack.
+     */
     private void work() {
-        ModelSet models;
-        CloakOptimizer optimizer;
-        try {
-            // one worker at a time: thread settings and first-touch initialisation in the native
-            // library are not something to race on
-            synchronized (DjlCloakEngine.class) {
-                configureThreads(properties.intraOpThreads());
-                models = loader.load(properties);
-                AttackBuilder attack = Attacks.builder(properties, models, this::splitCores);
-                tuning.accept(attack);
-                optimizer = attack.build();
-                warmUp(models, optimizer);
+        ModelSet models = null;
+        Map<CloakStrength, Level> levels = new EnumMap<>(CloakStrength.class);
+        for (int attempt = 1; !closed; attempt++) {
+            try {
+                models = loadWorker(levels);
+                break;
+            } catch (Throwable e) {
+                loadFailure.set(e);
+                Duration pause = LOAD_RETRY_FIRST.multipliedBy(1L << Math.min(5, attempt - 1));
+                if (pause.compareTo(LOAD_RETRY_MAX) > 0) {
+                    pause = LOAD_RETRY_MAX;
+                }
+                if (attempt == 1) {
+                    log.error("cloak models failed to load; flagged uploads get 503 until a retry in {} succeeds", pause, e);
+                } else {
+                    log.warn("cloak models failed to load again (try {}), next try in {}: {}", attempt, pause, e.toString());
+                }
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
-        } catch (Throwable e) {
-            log.error("cloak models failed to load; the engine stays unavailable", e);
-            loadFailure.compareAndSet(null, e);
-            loaded.countDown();
+        }
+        if (models == null) {
             return;
         }
-        loaded.countDown();
-        Worker worker = new Worker(models, optimizer, randoms.get());
-        try (models) {
+        if (unready.decrementAndGet() == 0 && loadFailure.get() != null) {
+            log.info("cloak models loaded after an earlier failure; the engine is ready");
+        }
+        Worker worker = new Worker(models, Map.copyOf(levels), randoms.get());
+        try (ModelSet owned = models) {
             while (!closed) {
                 Job job;
                 try {
@@ -318,6 +351,35 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                 } finally {
                     busyWorkers.decrementAndGet();
                 }
+            }
+        }
+    }
+
+    /** One try at this worker's models and, per level, its optimiser (warmed up); nothing is left open on failure. */
+    private ModelSet loadWorker(Map<CloakStrength, Level> levels) {
+        // one worker at a time: thread settings and first-touch initialisation in the native
+        // library are not something to race on
+        synchronized (DjlCloakEngine.class) {
+            configureThreads(properties.intraOpThreads());
+            ModelSet models = loader.load(properties);
+            try {
+                // levels with the same model set share one optimiser (the budget is per call)
+                Map<List<String>, Level> bySet = new HashMap<>();
+                levels.clear();
+                for (CloakStrength strength : CloakStrength.values()) {
+                    levels.put(strength, bySet.computeIfAbsent(Attacks.recognizerNames(properties, strength), names -> {
+                        ModelSet view = models.forLevel(names);
+                        AttackBuilder attack = Attacks.builder(properties, view, this::splitCores);
+                        tuning.accept(attack);
+                        CloakOptimizer optimizer = attack.build();
+                        warmUp(view, optimizer);
+                        return new Level(view, optimizer);
+                    }));
+                }
+                return models;
+            } catch (RuntimeException | Error e) {
+                models.close();
+                throw e;
             }
         }
     }
@@ -351,11 +413,13 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         JniUtils.setNumThreads(intraOp);
     }
 
-    private CloakedImage process(ModelSet models, CloakOptimizer optimizer, BufferedImage image, CloakStrength strength,
-            ImageEncoder encoder, Random random) {
+    private CloakedImage process(Level level, BufferedImage image, CloakStrength strength, ImageEncoder encoder,
+            Random random) {
+        ModelSet models = level.models();
+        CloakOptimizer optimizer = level.optimizer();
         List<LocatedFace> faces = models.locator().locate(image);
         if (faces.isEmpty()) {
-            return new CloakedImage(encoder.encode(image), new ProtectionReceipt(modelVersion(), strength.name(), List.of()));
+            return new CloakedImage(encoder.encode(image), receipt(strength, List.of(), null));
         }
         List<Target> targets = new ArrayList<>();
         for (LocatedFace face : faces) {
@@ -369,7 +433,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             Rectangle b = f.box();
             receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
         }
-        return new CloakedImage(result.encoded(), new ProtectionReceipt(modelVersion(), strength.name(), List.copyOf(receiptFaces)));
+        return new CloakedImage(result.encoded(), receipt(strength, List.copyOf(receiptFaces), null));
     }
 
     /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */

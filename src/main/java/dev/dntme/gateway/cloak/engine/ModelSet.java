@@ -14,10 +14,26 @@ import java.util.Map;
 
 /**
  * One worker's models: the face locator and the recognisers in the cloak's loss, the first of them the one
- * that decides failing closed. Each worker loads its own (no native state is shared between threads).
+ * that decides failing closed. Each worker loads its own (no native state is shared between threads): every
+ * recogniser any level names, once; {@link #forLevel} gives one level's set, in its order.
  */
 record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published, List<Recognizer> recognizers)
         implements AutoCloseable {
+
+    /** The recognisers of one level's loss, in its order; it shares this set's models (close this set, not it). */
+    ModelSet forLevel(List<String> names) {
+        Map<String, Recognizer> byName = new HashMap<>();
+        recognizers.forEach(r -> byName.put(r.name(), r));
+        List<Recognizer> level = new ArrayList<>();
+        for (String name : names) {
+            Recognizer r = byName.get(name);
+            if (r == null) {
+                throw new IllegalStateException("recogniser " + name + " is not loaded");
+            }
+            level.add(r);
+        }
+        return new ModelSet(manager, locator, published, List.copyOf(level));
+    }
 
     static ModelSet load(CloakProperties p) {
         NDManager manager = NDManager.newBaseManager();
@@ -27,7 +43,7 @@ record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published
         try {
             Map<String, SurrogateModel> own = new HashMap<>();
             p.onnxRecognizers().forEach((name, setting) -> own.put(name, setting.spec(name)));
-            for (String name : Attacks.recognizerNames(p)) {
+            for (String name : Attacks.everyRecognizer(p)) {
                 loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold(), own));
             }
             locator = new FaceLocator(p.minDetectionScore().floatValue());

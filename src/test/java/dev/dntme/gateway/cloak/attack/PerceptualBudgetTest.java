@@ -127,4 +127,40 @@ class PerceptualBudgetTest {
             assertEquals(5f, c);
         }
     }
+
+    @Test
+    void maskingCapsKeepTheBudgetOffFlatSkinMoreThanSsimCapsAtTheSameMeanCap() throws Exception {
+        BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/obama/obama-1.jpg").toFile());
+        int side = Math.min(240, Math.min(photo.getWidth(), photo.getHeight()));
+        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
+        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        float[] base = warp.readRegion(photo);
+        int w = warp.region.width;
+        int plane = w * warp.region.height;
+        float[] ssim = PerceptualBudget.pixelCaps(warp, PerceptualBudget.caps(warp, base, warp.region, EPS, MAX, false,
+                PerceptualBudget.Mode.SSIM));
+        float[] masking = PerceptualBudget.pixelCaps(warp, PerceptualBudget.caps(warp, base, warp.region, EPS, MAX, false,
+                PerceptualBudget.Mode.MASKING));
+        float[] spread = PerceptualBudget.masking(base, w, warp.region.height);
+        // the flattest quarter of the pixels (what the eye sees a change on first) and the mean cap
+        float[] sorted = spread.clone();
+        java.util.Arrays.sort(sorted);
+        float flatBelow = sorted[plane / 4];
+        double flatSsim = 0, flatMasking = 0, meanMasking = 0;
+        int flat = 0;
+        for (int i = 0; i < plane; i++) {
+            meanMasking += masking[i];
+            assertTrue(masking[i] <= MAX + 1e-4, "cap " + masking[i] + " over the max");
+            if (spread[i] <= flatBelow) {
+                flatSsim += ssim[i];
+                flatMasking += masking[i];
+                flat++;
+            }
+        }
+        meanMasking /= plane;
+        assertEquals(EPS, meanMasking, 0.6, "the masking caps' mean is the uniform epsilon");
+        assertTrue(flatMasking / flat < 0.75 * flatSsim / flat,
+                "flat pixels: masking " + flatMasking / flat + " vs SSIM " + flatSsim / flat);
+        assertTrue(flatMasking / flat < 0.6 * EPS, "flat pixels keep under 60% of eps: " + flatMasking / flat);
+    }
 }

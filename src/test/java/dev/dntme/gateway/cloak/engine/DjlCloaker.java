@@ -86,7 +86,7 @@ public final class DjlCloaker implements Cloaker, AutoCloseable {
 
     /** The recognisers the cloak optimises against, by the scrapers' names. */
     public Set<String> inLoss() {
-        return new LinkedHashSet<>(Attacks.recognizerNames(properties));
+        return new LinkedHashSet<>(Attacks.recognizerNames(properties, strength));
     }
 
     @Override

@@ -27,6 +27,7 @@ class TransferOptionsTest {
         assertEquals(0.0, t.adaptiveMaxEps());
         assertEquals(0.0, t.dlibFeatureWeight());
         assertEquals(false, t.adaptiveOutsideBox());
+        assertEquals("ssim", t.adaptiveMode());
         DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(CloakSettings.dlibAlone()),
                 p -> { throw new IllegalStateException("not loaded in this test"); });
         try {
@@ -41,7 +42,7 @@ class TransferOptionsTest {
     void aDlibFeatureStageThatTheNetDoesNotHaveIsRefused() {
         assertEquals("conv64_3", CloakProperties.defaults().transfer().dlibFeatureStage());
         assertThrows(IllegalArgumentException.class,
-                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null));
+                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null, null));
     }
 
     @Test

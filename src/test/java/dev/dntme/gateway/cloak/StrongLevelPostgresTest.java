@@ -1,0 +1,95 @@
+package dev.dntme.gateway.cloak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
+import dev.dntme.gateway.support.ApiClient;
+import dev.dntme.gateway.support.GatewayTestSupport;
+import dev.dntme.gateway.support.TestImages;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The default, strong level on PostgreSQL, the production catalog (FlaggedUploadTest covers H2): a flagged photo with
+ * a three-recogniser model set goes through the job queue and the real catalog, its row records the level and a
+ * bounded model version, and a scraper can no longer link the public copy (issue 19: the seven-recogniser set's
+ * version overflowed the column and every flagged upload failed).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class StrongLevelPostgresTest {
+
+    private static final String SCHEMA = "dntme_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String URL = System.getenv().getOrDefault("DNTME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String USER = System.getenv().getOrDefault("DNTME_TEST_PG_USER", "postgres");
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        try (var connection = java.sql.DriverManager.getConnection(URL, USER, "");
+                var statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + SCHEMA + " cascade");
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        GatewayTestSupport.isolatedDataDir(registry);
+        registry.add("dntme.cloak.workers", () -> "1");
+        registry.add("dntme.media-jobs.poll-interval", () -> "100ms");
+        String schema = SCHEMA;
+        registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema);
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("spring.flyway.create-schemas", () -> "true");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DjlCloakEngine engine;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aFlaggedPhotoAtTheDefaultStrongLevelIsPublishedThroughTheCatalogWithABoundedModelVersion() throws Exception {
+        assertThat(engine.awaitReady(300_000)).as("cloak engine warm").isTrue();
+        ApiClient api = new ApiClient(port);
+        byte[] photo = TestImages.photo("people/biden/biden-2.jpg");
+
+        HttpResponse<String> accepted = api.upload(photo).user("pg-strong-user").field("dntMe", "true").send();
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = json(accepted.body()).get("id").asString();
+        JsonNode image = json(api.awaitJobEnd(id, Duration.ofMinutes(4)));
+        assertThat(image.get("state").asString()).as(image.toString()).isEqualTo("published");
+        Map<String, Object> row = jdbc.sql("select strength, cloak_model_version from images where id = ?").param(id)
+                .query().singleRow();
+        assertThat(row.get("strength")).isEqualTo("HIGH");
+        assertThat((String) row.get("cloak_model_version")).isEqualTo(engine.modelVersion(CloakStrength.HIGH))
+                .startsWith("set-").hasSizeLessThanOrEqualTo(100);
+        assertThat(image.get("receipt").get("models").size()).isEqualTo(CloakProperties.STRONG_SET.size());
+        try (Scraper scraper = new Scraper()) {
+            byte[] published = api.anonymousGet(image.get("publicUrl").asString()).body();
+            assertThat(scraper.faces(published)).isNotEmpty();
+            assertThat(scraper.linkable(published, photo)).as("the public copy links to the original").isFalse();
+        }
+    }
+
+    private static JsonNode json(String body) {
+        return JsonMapper.builder().build().readTree(body);
+    }
+}
