@@ -169,7 +169,8 @@ class ProtectionMeasurementTest {
         assertThat(s.faceSsimMean()).isLessThan(1);
         String md = m.markdown("t", "c");
         assertThat(md).contains("fixed once").contains("From lfw.properties")
-                .contains("| **held out** (not in the cloak's loss) | colour |")
+                .contains("| **held out** (not in the cloak's loss) | colour | **" + m.unmatchedPublished("colour", 0).percent() + "** | "
+                        + m.unmatchedClean("colour", 0).percent() + " |")
                 .contains("Named held out but not measured in this run (left out of the mean): absent.")
                 .contains("butteraugli median / p90 | not measured");
     }
