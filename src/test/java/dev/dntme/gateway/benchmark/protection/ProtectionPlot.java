@@ -85,6 +85,15 @@ class ProtectionPlot {
             }
         }
         xMax = niceCeiling(xMax <= 0 ? 1 : xMax * 1.15);
+        double top = 0;
+        for (ProtectionSummary r : rows) {
+            for (double v : new double[] {r.heldOutMean(), r.heldOutHigh()}) {
+                if (!Double.isNaN(v)) {
+                    top = Math.max(top, v);
+                }
+            }
+        }
+        double yMax = Math.min(1, niceCeiling(Math.max(0.1, top * 1.15)));
         int x0 = left + MARGIN_LEFT, x1 = left + CHART - MARGIN_RIGHT, y0 = HEIGHT - MARGIN_BOTTOM, y1 = MARGIN_TOP;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.setColor(Color.BLACK);
@@ -96,7 +105,7 @@ class ProtectionPlot {
             g.setColor(new Color(0xe6e6e6));
             g.drawLine(x0, gy, x1, gy);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%d%%", i * 20), x0 - 34, gy + 4);
+            g.drawString(String.format(Locale.ROOT, yMax >= 0.5 ? "%.0f%%" : "%.1f%%", 100 * yMax * i / 5), x0 - 40, gy + 4);
             int gx = x0 + (x1 - x0) * i / 5;
             g.setColor(new Color(0xe6e6e6));
             g.drawLine(gx, y0, gx, y1);
@@ -111,6 +120,7 @@ class ProtectionPlot {
         rotated.drawString("held-out mean unmatched (95% interval)", -y0, left + 16);
         rotated.dispose();
         int i = 0;
+        List<java.awt.Rectangle> placed = new ArrayList<>();
         for (ProtectionSummary r : rows) {
             Color c = COLOURS[i++ % COLOURS.length];
             double xv = x.applyAsDouble(r);
@@ -118,11 +128,11 @@ class ProtectionPlot {
                 continue;
             }
             int px = x0 + (int) Math.round((x1 - x0) * xv / xMax);
-            int py = y(r.heldOutMean(), y0, y1);
+            int py = y(r.heldOutMean() / yMax, y0, y1);
             g.setColor(c);
             g.setStroke(new BasicStroke(1.5f));
             if (!Double.isNaN(r.heldOutLow()) && !Double.isNaN(r.heldOutHigh())) {
-                int lo = y(r.heldOutLow(), y0, y1), hi = y(r.heldOutHigh(), y0, y1);
+                int lo = y(r.heldOutLow() / yMax, y0, y1), hi = y(r.heldOutHigh() / yMax, y0, y1);
                 g.drawLine(px, lo, px, hi);
                 g.drawLine(px - 4, lo, px + 4, lo);
                 g.drawLine(px - 4, hi, px + 4, hi);
@@ -131,7 +141,13 @@ class ProtectionPlot {
             String text = String.format(Locale.ROOT, "%s (%.0f%%)", r.label(), 100 * r.heldOutMean());
             int tw = g.getFontMetrics().stringWidth(text);
             int tx = px + 8 + tw > x1 ? px - 8 - tw : px + 8;
-            g.drawString(text, tx, py - 6);
+            int ty = py - 6;
+            java.awt.Rectangle box = new java.awt.Rectangle(tx, ty - 11, tw, 14);
+            for (int step = 1; step < 40 && placed.stream().anyMatch(box::intersects); step++) { // labels must not overlap
+                box.y = ty - 11 + (step % 2 == 1 ? 1 : -1) * 14 * ((step + 1) / 2);
+            }
+            placed.add(box);
+            g.drawString(text, tx, box.y + 11);
         }
         g.setStroke(new BasicStroke(1f));
     }
