@@ -42,7 +42,12 @@ public interface Cloaker {
      *
      * @param ssim     face-region SSIM, published vs original
      * @param distance the cloak's own distance, published vs original (its recogniser)
+     * @param box      the face box the service detected, in image pixels; null when the cloaker does not say
      */
-    record Face(double ssim, double distance) {
+    record Face(double ssim, double distance, java.awt.Rectangle box) {
+
+        public Face(double ssim, double distance) {
+            this(ssim, distance, null);
+        }
     }
 }

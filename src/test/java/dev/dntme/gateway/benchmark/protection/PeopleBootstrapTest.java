@@ -76,4 +76,32 @@ class PeopleBootstrapTest {
         assertThat(rate.value()).isNaN();
         assertThat(rate.percent()).isEqualTo("n/a");
     }
+
+    @Test
+    void theMeanOfOneModelIsThatModelsRateWithTheSameInterval() {
+        PeopleBootstrap b = new PeopleBootstrap(1000, 7);
+        Rate one = b.rate(mixed(3));
+        Rate mean = b.meanRate(List.of(mixed(3)));
+        assertThat(mean.value()).isEqualTo(one.value());
+        assertThat(mean.low()).isEqualTo(one.low());
+        assertThat(mean.high()).isEqualTo(one.high());
+    }
+
+    @Test
+    void theMeanAveragesTheModelsRatesNotTheirPairs() {
+        List<PersonCount> all = List.of(new PersonCount("a", 4, 4), new PersonCount("b", 4, 4));
+        List<PersonCount> few = List.of(new PersonCount("a", 0, 1), new PersonCount("b", 0, 1));
+        Rate mean = new PeopleBootstrap(200, 1).meanRate(List.of(all, few));
+        assertThat(mean.value()).isEqualTo(0.5);
+        assertThat(mean.hits()).isEqualTo(8);
+        assertThat(mean.total()).isEqualTo(10);
+        assertThat(mean.low()).isEqualTo(0.5);
+        assertThat(mean.high()).isEqualTo(0.5);
+    }
+
+    @Test
+    void theMeanNeedsTheSamePeopleInTheSameOrder() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PeopleBootstrap(100, 1).meanRate(List.of(
+                List.of(new PersonCount("a", 0, 1)), List.of(new PersonCount("b", 0, 1))))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

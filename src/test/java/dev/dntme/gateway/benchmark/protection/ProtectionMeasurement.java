@@ -39,13 +39,32 @@ public final class ProtectionMeasurement {
      * @param inLoss   models the cloak optimises against (labelled white-box); may be empty
      * @param cacheDir where clean embeddings are cached; null = no cache
      */
-    public record Options(int runs, int draws, long seed, String heldOut, Set<String> inLoss, Path cacheDir) {
+    public record Options(int runs, int draws, long seed, String heldOut, Set<String> inLoss, Path cacheDir, Set<String> heldOutSet,
+            Map<String, EqualErrorThreshold> fixedThresholds, String fixedThresholdSource) {
+
+        public Options(int runs, int draws, long seed, String heldOut, Set<String> inLoss, Path cacheDir) {
+            this(runs, draws, seed, heldOut, inLoss, cacheDir, Set.of(), Map.of(), "");
+        }
+
+        /**
+         * @param heldOutSet      the scrapers NOT in the cloak's loss whose unmatched rates the report averages
+         *                        (leave-one-out mean); empty = none named
+         * @param fixedThresholds thresholds fixed once on the full set ({@link ThresholdsFile}); empty = each
+         *                        scraper's equal-error point on this set's clean pairs
+         * @param source          where the fixed thresholds come from, for the report
+         */
+        public Options withFixed(Set<String> heldOutSet, Map<String, EqualErrorThreshold> fixedThresholds, String source) {
+            return new Options(runs, draws, seed, heldOut, inLoss, cacheDir, heldOutSet, fixedThresholds, source);
+        }
     }
 
     /** One probe of one run: what the cloaker returned and what each model made of it. */
     public record ProbeRun(int run, String person, String probe, Published published, Map<String, ProbeOutcome> outcomes,
-            Map<String, String> publishedDetector, double scrapeMillis) {
+            Map<String, String> publishedDetector, double scrapeMillis, Visibility.Face visibility) {
     }
+
+    /** Probes shown side by side (original | published | amplified difference). */
+    static final int SIDE_BY_SIDE = 4;
 
     private final ProtectionSet set;
     private final List<ScraperModel> models;
@@ -59,6 +78,9 @@ public final class ProtectionMeasurement {
     private final Map<String, EqualErrorThreshold> thresholds = new LinkedHashMap<>();
     private final Map<String, Integer> thresholdPairsSkipped = new LinkedHashMap<>();
     private final List<ProbeRun> probes = new ArrayList<>();
+    private Visibility.Butteraugli butteraugli = Visibility.Butteraugli.installed(Visibility.BUTTERAUGLI);
+    private final List<BufferedImage[]> sideBySide = new ArrayList<>();
+    private final List<String> sideBySideCaptions = new ArrayList<>();
 
     public ProtectionMeasurement(ProtectionSet set, List<ScraperModel> models, Cloaker cloaker, Options options) {
         this.set = set;
@@ -68,15 +90,43 @@ public final class ProtectionMeasurement {
         this.bootstrap = new PeopleBootstrap(options.draws(), options.seed());
     }
 
+    /** Which butteraugli to run on the face crops; null = none (the column is reported as not measured). */
+    public ProtectionMeasurement butteraugli(Visibility.Butteraugli b) {
+        this.butteraugli = b;
+        return this;
+    }
+
     public ProtectionMeasurement measure() {
         embedClean();
-        computeThresholds();
+        if (options.fixedThresholds().isEmpty()) {
+            computeThresholds();
+        } else {
+            for (ScraperModel m : models) {
+                EqualErrorThreshold t = options.fixedThresholds().get(m.name());
+                if (t == null) {
+                    throw new IllegalArgumentException("no fixed threshold for " + m.name() + " in " + options.fixedThresholdSource());
+                }
+                thresholds.put(m.name(), t);
+            }
+        }
         for (int run = 1; run <= options.runs(); run++) {
             for (String person : set.people()) {
                 probes.add(probe(run, person));
             }
         }
         return this;
+    }
+
+    /** Only the clean side: every photo's embeddings (cached) and each scraper's equal-error threshold on the set's pairs. */
+    public ProtectionMeasurement cleanThresholds() {
+        embedClean();
+        computeThresholds();
+        return this;
+    }
+
+    /** Per scraper, threshold pairs left out because the scraper found no face on one of the photos. */
+    public Map<String, Integer> thresholdPairsSkipped() {
+        return thresholdPairsSkipped;
     }
 
     private void embedClean() {
@@ -87,7 +137,13 @@ public final class ProtectionMeasurement {
                 caches.put(m.name(), new EmbeddingCache(options.cacheDir(), m.name()));
             }
         }
+        int done = 0;
+        long start = System.nanoTime();
         for (String file : set.allPhotos()) {
+            if (++done % 100 == 0) {
+                System.out.printf(Locale.ROOT, "clean embeddings: %d of %d photos, %.0f s%n", done, set.allPhotos().size(),
+                        (System.nanoTime() - start) / 1e9);
+            }
             byte[] bytes = read(set.path(file));
             String sha1 = EmbeddingCache.sha1(bytes);
             BufferedImage image = null;
@@ -147,6 +203,7 @@ public final class ProtectionMeasurement {
         Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
         Map<String, String> detectors = new LinkedHashMap<>();
         BufferedImage image = published.failedClosed() ? null : decode(published.bytes());
+        Visibility.Face visibility = image == null ? null : visibility(run, probe, decode(original), image, published);
         long s0 = System.nanoTime();
         for (ScraperModel m : models) {
             Map<String, Scraped> e = clean.get(m.name());
@@ -165,7 +222,34 @@ public final class ProtectionMeasurement {
             double self = x.found() && p.found() ? m.distance(x.embedding(), p.embedding()) : Double.NaN;
             outcomes.put(m.name(), new ProbeOutcome(person, probe, published.failedClosed(), x.found(), p.found(), self, pairs));
         }
-        return new ProbeRun(run, person, probe, published, outcomes, detectors, (System.nanoTime() - s0) / 1e6);
+        ProbeRun r = new ProbeRun(run, person, probe, published, outcomes, detectors, (System.nanoTime() - s0) / 1e6, visibility);
+        System.out.printf(Locale.ROOT, "run %d probe %d of %d: %s %s, %.1f s%s%n", run, probes.size() + 1, set.people().size() * options.runs(),
+                probe, published.failedClosed() ? "FAILED CLOSED" : "published", published.millis() / 1e3,
+                visibility == null ? "" : String.format(Locale.ROOT, ", face SSIM %.4f, butteraugli %.2f", visibility.ssim(), visibility.butteraugli()));
+        return r;
+    }
+
+    /**
+     * The published face against its original on the service's own face box (the receipt's, the one nearest the
+     * image centre) enlarged by 20% each side; null when the receipt has no box or the sizes differ.
+     */
+    private Visibility.Face visibility(int run, String probe, BufferedImage original, BufferedImage published, Published p) {
+        List<java.awt.Rectangle> boxes = p.faces().stream().map(Cloaker.Face::box).filter(java.util.Objects::nonNull).toList();
+        if (boxes.isEmpty() || original.getWidth() != published.getWidth() || original.getHeight() != published.getHeight()) {
+            return null;
+        }
+        Visibility.Face v = Visibility.measure(original, published, Visibility.nearestCentre(boxes, original.getWidth(), original.getHeight()),
+                butteraugli);
+        if (run == 1 && sideBySide.size() < SIDE_BY_SIDE) {
+            sideBySide.add(new BufferedImage[] {Visibility.crop(original, v.region()), Visibility.crop(published, v.region())});
+            sideBySideCaptions.add(String.format(Locale.ROOT, "%s: SSIM %.3f, butteraugli %.2f", probe, v.ssim(), v.butteraugli()));
+        }
+        return v;
+    }
+
+    /** Up to four probes of the first run: original | published | amplified difference, 1:1 and 2x; null when none was measured. */
+    public BufferedImage sideBySide() {
+        return sideBySide.isEmpty() ? null : Visibility.sideBySide(sideBySide, sideBySideCaptions);
     }
 
     // ---- figures ----
@@ -184,6 +268,10 @@ public final class ProtectionMeasurement {
 
     /** Over all runs, a person's counts summed (the person stays the unit the bootstrap draws). */
     private Rate rate(String model, int run, Function<List<ProbeOutcome>, List<PersonCount>> counts) {
+        return bootstrap.rate(pooled(model, run, counts));
+    }
+
+    private List<PersonCount> pooled(String model, int run, Function<List<ProbeOutcome>, List<PersonCount>> counts) {
         Map<String, int[]> byPerson = new TreeMap<>();
         for (PersonCount c : counts.apply(outcomes(model, run))) {
             int[] a = byPerson.computeIfAbsent(c.person(), k -> new int[2]);
@@ -192,7 +280,77 @@ public final class ProtectionMeasurement {
         }
         List<PersonCount> pooled = new ArrayList<>();
         byPerson.forEach((p, a) -> pooled.add(new PersonCount(p, a[0], a[1])));
-        return bootstrap.rate(pooled);
+        return pooled;
+    }
+
+    /**
+     * The mean of the named scrapers' unmatched rates (published), with an interval from the same people draws
+     * as each scraper's own rate; scrapers not measured in this run are left out (see {@link #measured}).
+     */
+    public Rate meanUnmatched(Set<String> names, int run) {
+        List<List<PersonCount>> lists = new ArrayList<>();
+        for (String m : measured(names)) {
+            EqualErrorThreshold t = thresholds.get(m);
+            lists.add(pooled(m, run, o -> ProtectionRates.unmatchedPublished(o, t)));
+        }
+        return bootstrap.meanRate(lists);
+    }
+
+    /** The same mean on the same pairs before cloaking (clean probe): the scrapers' own misses, the baseline. */
+    public Rate meanUnmatchedClean(Set<String> names, int run) {
+        List<List<PersonCount>> lists = new ArrayList<>();
+        for (String m : measured(names)) {
+            EqualErrorThreshold t = thresholds.get(m);
+            lists.add(pooled(m, run, o -> ProtectionRates.unmatchedClean(o, t)));
+        }
+        return bootstrap.meanRate(lists);
+    }
+
+    /** The named scrapers that this run measured, in the run's order. */
+    public List<String> measured(Set<String> names) {
+        return models.stream().map(ScraperModel::name).filter(names::contains).toList();
+    }
+
+    /** The scrapers the cloak optimises against that this run measured. */
+    public Set<String> whiteBox() {
+        return new java.util.LinkedHashSet<>(measured(options.inLoss()));
+    }
+
+    /** The held-out set as given, less any scraper that is also in the loss (it is not held out then). */
+    public Set<String> heldOutSet() {
+        Set<String> out = new java.util.LinkedHashSet<>(options.heldOutSet());
+        out.removeAll(options.inLoss());
+        return out;
+    }
+
+    private List<Double> visibleSsim(int run) {
+        return publishedProbes(run).stream().filter(p -> p.visibility() != null).map(p -> p.visibility().ssim()).toList();
+    }
+
+    private List<Double> butteraugliDistances(int run) {
+        return publishedProbes(run).stream().filter(p -> p.visibility() != null && !Double.isNaN(p.visibility().butteraugli()))
+                .map(p -> p.visibility().butteraugli()).toList();
+    }
+
+    private List<Double> publishSeconds(int run) {
+        return publishedProbes(run).stream().map(p -> p.published().millis() / 1e3).toList();
+    }
+
+    static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** This run in one row, for {@link ProtectionPlot}. */
+    public ProtectionSummary summary(String label) {
+        Rate held = meanUnmatched(heldOutSet(), 0), white = meanUnmatched(options.inLoss(), 0);
+        Rate dlib = thresholds.containsKey("dlib") ? unmatchedPublished("dlib", 0) : new Rate(0, 0, Double.NaN, Double.NaN, Double.NaN);
+        List<Double> ssim = visibleSsim(0), butter = butteraugliDistances(0), seconds = publishSeconds(0);
+        double p50 = pct(seconds, 50);
+        return new ProtectionSummary(label, set.people().size(), publishedProbes(0).size(), (int) failedClosed(0),
+                String.join(";", measured(heldOutSet())), held.value(), held.low(), held.high(), String.join(";", whiteBox()), white.value(),
+                white.low(), white.high(), dlib.value(), dlib.low(), dlib.high(), pct(butter, 50), pct(butter, 90), mean(ssim),
+                ssim.isEmpty() ? Double.NaN : ssim.stream().filter(v -> v < 0.95).count() / (double) ssim.size(), p50, pct(seconds, 90),
+                60 / (p50 * cores()), cores());
     }
 
     public Rate unmatchedPublished(String model, int run) {
@@ -246,14 +404,19 @@ public final class ProtectionMeasurement {
         out.append(String.format(Locale.ROOT, "Held out (label): %s. Intervals: 95%%, percentile bootstrap over people, %d draws, seed %d.%n%n",
                 options.heldOut().isEmpty() ? "none given" : options.heldOut(), options.draws(), options.seed()));
 
-        out.append("## Thresholds (each scraper's own equal-error point on the clean pairs)\n\n");
-        out.append("Pairs: ").append(set.thresholdPairSource()).append(".\n\n");
+        if (options.fixedThresholds().isEmpty()) {
+            out.append("## Thresholds (each scraper's own equal-error point on the clean pairs)\n\n");
+            out.append("Pairs: ").append(set.thresholdPairSource()).append(".\n\n");
+        } else {
+            out.append("## Thresholds (fixed once: each scraper's equal-error point on ALL clean pairs of the full set)\n\n");
+            out.append("From ").append(options.fixedThresholdSource()).append("; not recomputed on this subset.\n\n");
+        }
         out.append("| scraper | threshold | EER | false reject / false accept | same / different pairs | pairs without a face (skipped) |\n|---|---|---|---|---|---|\n");
         for (ScraperModel m : models) {
             EqualErrorThreshold t = thresholds.get(m.name());
-            out.append(String.format(Locale.ROOT, "| %s | %.4f | %.1f%% | %.1f%% / %.1f%% | %d / %d | %d |%n", m.name(), t.threshold(),
+            out.append(String.format(Locale.ROOT, "| %s | %.4f | %.1f%% | %.1f%% / %.1f%% | %d / %d | %s |%n", m.name(), t.threshold(),
                     100 * t.eer(), 100 * t.falseReject(), 100 * t.falseAccept(), t.samePairs(), t.differentPairs(),
-                    thresholdPairsSkipped.get(m.name())));
+                    thresholdPairsSkipped.containsKey(m.name()) ? thresholdPairsSkipped.get(m.name()).toString() : "see the file"));
         }
 
         out.append(String.format(Locale.ROOT, "%n## Protection (published bytes; %s)%n%n", options.runs() > 1 ? "all runs pooled, people summed over runs" : "one run"));
@@ -265,6 +428,9 @@ public final class ProtectionMeasurement {
                     unmatchedPublished(m.name(), 0).percent(), unmatchedClean(m.name(), 0).percent(),
                     undetectedPublished(m.name(), 0).percent(), selfMatched(m.name(), 0).percent()));
         }
+
+        appendLeaveOneOut(out);
+        appendVisibility(out);
 
         List<Double> ssim = faceSsim(0);
         List<Double> oneFace = oneFaceMillis(0);
@@ -337,11 +503,56 @@ public final class ProtectionMeasurement {
         return out.toString();
     }
 
+    private void appendLeaveOneOut(StringBuilder out) {
+        out.append("\n## Leave-one-out mean (published; mean of the scrapers' unmatched rates, interval from the same people draws)\n\n");
+        Set<String> held = heldOutSet();
+        List<String> missing = options.heldOutSet().stream().filter(n -> !measured(options.heldOutSet()).contains(n)).toList();
+        List<String> inLossToo = options.heldOutSet().stream().filter(options.inLoss()::contains).toList();
+        out.append("| group | scrapers | mean unmatched, published [95%] (pairs summed over scrapers) | same pairs, clean (baseline) |\n"
+                + "|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| **held out** (not in the cloak's loss) | %s | **%s** | %s |%n",
+                held.isEmpty() ? "none named (-Dbenchmark.heldOutSet)" : String.join(", ", measured(held)), meanUnmatched(held, 0).percent(),
+                meanUnmatchedClean(held, 0).percent()));
+        out.append(String.format(Locale.ROOT, "| white-box (in the loss) | %s | %s | %s |%n", String.join(", ", whiteBox()),
+                meanUnmatched(options.inLoss(), 0).percent(), meanUnmatchedClean(options.inLoss(), 0).percent()));
+        if (!missing.isEmpty()) {
+            out.append("\nNamed held out but not measured in this run (left out of the mean): ").append(String.join(", ", missing)).append(".\n");
+        }
+        if (!inLossToo.isEmpty()) {
+            out.append("\nNamed held out but in the cloak's loss (counted as white-box, not held out): ").append(String.join(", ", inLossToo))
+                    .append(".\n");
+        }
+    }
+
+    private void appendVisibility(StringBuilder out) {
+        List<Double> ssim = visibleSsim(0), butter = butteraugliDistances(0), seconds = publishSeconds(0);
+        long measuredFaces = publishedProbes(0).stream().filter(p -> p.visibility() != null).count();
+        out.append("\n## Visibility and cost (published probe vs its original)\n\n");
+        out.append("Face region: the service's own face box (the cloak receipt's detection, the face nearest the image centre) enlarged by 20% "
+                + "of its width and height on each side, clipped to the image. Face SSIM: the service's `Ssim` (luma) on that region. "
+                + "Butteraugli: Debian's `" + Visibility.BUTTERAUGLI + "` on the two crops written as PNG (under ~1: not noticed).\n\n");
+        out.append("| figure | value |\n|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| faces measured | %d of %d published probes |%n", measuredFaces, publishedProbes(0).size()));
+        out.append(String.format(Locale.ROOT, "| face SSIM (box +20%%) mean / min | %.4f / %.4f |%n", mean(ssim), min(ssim)));
+        out.append(String.format(Locale.ROOT, "| face SSIM (box +20%%) under 0.95 | %d of %d (%.1f%%) |%n", ssim.stream().filter(v -> v < 0.95).count(),
+                ssim.size(), 100.0 * ssim.stream().filter(v -> v < 0.95).count() / Math.max(1, ssim.size())));
+        if (butteraugli == null) {
+            out.append("| butteraugli median / p90 | not measured: ").append(Visibility.BUTTERAUGLI).append(" is not installed |\n");
+        } else {
+            out.append(String.format(Locale.ROOT, "| butteraugli median / p90 / max | %.2f / %.2f / %.2f (%d faces) |%n", pct(butter, 50), pct(butter, 90),
+                    butter.isEmpty() ? Double.NaN : Collections.max(butter), butter.size()));
+        }
+        double p50 = pct(seconds, 50);
+        out.append(String.format(Locale.ROOT, "| seconds per published photo p50 / p90 (wall, publish call) | %.1f / %.1f |%n", p50, pct(seconds, 90)));
+        out.append(String.format(Locale.ROOT, "| photos per core-minute (60 / (p50 s x %d cores = availableProcessors)) | %.2f |%n", cores(),
+                60 / (p50 * cores())));
+    }
+
     /** One row per (run, probe, scraper): everything needed to pool runs later. */
     public String csv(String label) {
         StringBuilder out = new StringBuilder("label,run,person,probe,scraper,threshold,failed_closed,millis,steps,rounds,receipt_faces,"
                 + "receipt_ssim_min,receipt_ssim_mean,receipt_distance_min,clean_detector,published_detector,self_distance,self_matched,"
-                + "pairs,unmatched_published,unmatched_clean,published_not_found,min_pair_distance_published\n");
+                + "pairs,unmatched_published,unmatched_clean,published_not_found,min_pair_distance_published,face_ssim_box20,butteraugli\n");
         for (ProbeRun p : probes) {
             Published pub = p.published();
             List<Double> ssim = pub.faces().stream().map(Cloaker.Face::ssim).toList();
@@ -358,7 +569,9 @@ public final class ProtectionMeasurement {
                         String.valueOf(clean.get(m.name()).get(p.probe()).detector()), String.valueOf(p.publishedDetector().get(m.name())),
                         num(o.self()), Boolean.toString(ProtectionRates.matches(o.self(), t)), Integer.toString(o.pairs().size()),
                         Integer.toString(unmatchedPub), Integer.toString(unmatchedClean),
-                        Boolean.toString(!pub.failedClosed() && !o.publishedFound()), num(minPair))).append('\n');
+                        Boolean.toString(!pub.failedClosed() && !o.publishedFound()), num(minPair),
+                        p.visibility() == null ? "" : num(p.visibility().ssim()),
+                        p.visibility() == null ? "" : num(p.visibility().butteraugli()))).append('\n');
             }
         }
         return out.toString();

@@ -137,4 +137,41 @@ class ProtectionMeasurementTest {
         assertThat(measured(1).markdown("t", "c")).contains("all 7 photos from the cache");
         assertThat(Files.readAllLines(dir.resolve("cache/colour.tsv"))).hasSize(7);
     }
+
+    @Test
+    void fixedThresholdsHeldOutMeanAndVisibilityOnTheServicesFaceBox() {
+        // the cloak shifts every pixel by 12 levels of red and says where the face is
+        Cloaker shifting = original -> {
+            BufferedImage in = ProtectionMeasurement.decode(original);
+            BufferedImage out = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    Color c = new Color(in.getRGB(x, y));
+                    out.setRGB(x, y, new Color(Math.min(255, c.getRed() + 12), c.getGreen(), c.getBlue()).getRGB());
+                }
+            }
+            return new Published(png(out), null, List.of(new Cloaker.Face(0.9, 0.7, new java.awt.Rectangle(4, 4, 8, 8))), 2000, 1, 1);
+        };
+        EqualErrorThreshold fixed = new EqualErrorThreshold(0.01, 0.02, 0.02, 0.02, 1966, 1966);
+        ProtectionMeasurement m = new ProtectionMeasurement(ProtectionSet.read(dir, 0, 1), List.of(COLOUR), shifting,
+                new ProtectionMeasurement.Options(1, 200, 1, "", Set.of(), null)
+                        .withFixed(Set.of("colour", "absent"), java.util.Map.of("colour", fixed), "lfw.properties"))
+                .butteraugli(null).measure();
+        assertThat(m.thresholds().get("colour")).isSameAs(fixed);
+        assertThat(m.meanUnmatched(m.heldOutSet(), 0).value()).isEqualTo(m.unmatchedPublished("colour", 0).value());
+        assertThat(m.probes()).allSatisfy(p -> assertThat(p.visibility().region()).isEqualTo(new java.awt.Rectangle(2, 2, 12, 12)));
+        assertThat(m.sideBySide()).isNotNull();
+        ProtectionSummary s = m.summary("x");
+        assertThat(s.heldOutSet()).isEqualTo("colour");
+        assertThat(s.secondsP50()).isEqualTo(2.0);
+        assertThat(s.photosPerCoreMinute()).isEqualTo(30.0 / Runtime.getRuntime().availableProcessors());
+        assertThat(s.butteraugliMedian()).isNaN();
+        assertThat(s.faceSsimMean()).isLessThan(1);
+        String md = m.markdown("t", "c");
+        assertThat(md).contains("fixed once").contains("From lfw.properties")
+                .contains("| **held out** (not in the cloak's loss) | colour | **" + m.unmatchedPublished("colour", 0).percent() + "** | "
+                        + m.unmatchedClean("colour", 0).percent() + " |")
+                .contains("Named held out but not measured in this run (left out of the mean): absent.")
+                .contains("butteraugli median / p90 | not measured");
+    }
 }

@@ -77,7 +77,8 @@ public final class DjlCloaker implements Cloaker, AutoCloseable {
             CloakedImage cloaked = engine.cloak(image.rgb(), strength, pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
             double millis = (System.nanoTime() - t0) / 1e6;
             return new Published(cloaked.encoded(), null,
-                    cloaked.receipt().faces().stream().map(f -> new Face(f.ssim(), f.embeddingDistance())).toList(), millis,
+                    cloaked.receipt().faces().stream().map(f -> new Face(f.ssim(), f.embeddingDistance(),
+                            new java.awt.Rectangle(f.x(), f.y(), f.width(), f.height()))).toList(), millis,
                     (int) Math.round(steps.totalAmount() - stepsBefore), (int) Math.round(rounds.totalAmount() - roundsBefore));
         } catch (CloakFailedException | CloakUnavailableException e) {
             return Published.failedClosed(e.getMessage(), (System.nanoTime() - t0) / 1e6);
