@@ -1,6 +1,7 @@
 package dev.dntme.gateway.upload;
 
 import dev.dntme.gateway.cloak.CloakEngine;
+import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakUnavailableException;
 import dev.dntme.gateway.cloak.CloakedImage;
@@ -17,14 +18,18 @@ import org.springframework.stereotype.Component;
 @Component
 class PublicCopyRenderer {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PublicCopyRenderer.class);
+
     private final CloakEngine cloak;
     private final PublicEncoder encoder;
     private final UploadMetrics metrics;
+    private final UploadProperties properties;
 
-    PublicCopyRenderer(CloakEngine cloak, PublicEncoder encoder, UploadMetrics metrics) {
+    PublicCopyRenderer(CloakEngine cloak, PublicEncoder encoder, UploadMetrics metrics, UploadProperties properties) {
         this.cloak = cloak;
         this.encoder = encoder;
         this.metrics = metrics;
+        this.properties = properties;
     }
 
     /**
@@ -49,11 +54,26 @@ class PublicCopyRenderer {
         if (!cloak.isReady()) {
             throw new CloakUnavailableException("cloak engine not ready");
         }
+        CloakedImage cloaked;
+        try {
+            cloaked = cloak(image, format, strength);
+        } catch (CloakFailedException failed) {
+            // a face the level cannot protect within its budget and SSIM floor: the weaker level's cloak is still
+            // verified on the published bytes, and the receipt names it; without a fallback the upload is rejected
+            CloakStrength fallback = properties.fallbackFor(strength).orElseThrow(() -> failed);
+            log.info("cloak at {} failed closed ({}); trying {}", strength, failed.getMessage(), fallback);
+            metrics.outcome("fallback", strength.name().toLowerCase(java.util.Locale.ROOT));
+            cloaked = cloak(image, format, fallback);
+        }
+        return new PublicCopy(cloaked.encoded(), format, cloaked.receipt().faces().size(), cloaked.receipt());
+    }
+
+    private CloakedImage cloak(DecodedImage image, PublicFormat format, CloakStrength strength) {
         long start = System.nanoTime();
         CloakedImage cloaked = cloak.cloak(image.rgb(), strength,
                 pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
         metrics.cloaked(strength.name().toLowerCase(java.util.Locale.ROOT),
                 java.time.Duration.ofNanos(System.nanoTime() - start), cloaked.receipt().faces().size());
-        return new PublicCopy(cloaked.encoded(), format, cloaked.receipt().faces().size(), cloaked.receipt());
+        return cloaked;
     }
 }

@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param asyncMinFrames  an animation or video with at least this many frames is answered 202 and published by a
  *                        background job ({@link MediaJobWorker}); one with fewer is made within the request like a
  *                        still. 2 (the default) sends every multi-frame upload to the background
+ * @param fallbackStrength a flagged still whose cloak cannot be made at its level (a face whose cloak would fall under
+ *                        the face-SSIM floor, a timeout) is cloaked once more at this weaker level, and its receipt says
+ *                        so, instead of being rejected; {@code NONE}: rejected as before. Never a clean copy
  * @param rejectedRetention how long the tombstone of a rejected media job (state, failure) stays readable before the
  *                        sweeper removes it
  */
@@ -31,11 +34,28 @@ public record UploadProperties(
         @DefaultValue("1m") @NotNull Duration sweepInterval,
         @DefaultValue("2") @Min(2) int asyncMinFrames,
         @DefaultValue("7d") @NotNull Duration rejectedRetention,
-        @DefaultValue("MEDIUM") @NotNull CloakStrength defaultMediaStrength) {
+        @DefaultValue("MEDIUM") @NotNull CloakStrength defaultMediaStrength,
+        @DefaultValue("MEDIUM") @NotNull String fallbackStrength) {
 
     public UploadProperties {
+        if (fallbackStrength != null && !fallbackStrength.equals("NONE")) {
+            try {
+                CloakStrength.valueOf(fallbackStrength);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("dntme.upload.fallback-strength must be NONE, LOW, MEDIUM or HIGH");
+            }
+        }
         if (staleAfter != null && staleAfter.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("dntme.upload.stale-after must be at least 1s");
         }
+    }
+
+    /** The level a still falls back to when its own cannot be made: only a weaker one, never the same or a stronger. */
+    java.util.Optional<CloakStrength> fallbackFor(CloakStrength level) {
+        if (fallbackStrength.equals("NONE")) {
+            return java.util.Optional.empty();
+        }
+        CloakStrength fallback = CloakStrength.valueOf(fallbackStrength);
+        return fallback.ordinal() < level.ordinal() ? java.util.Optional.of(fallback) : java.util.Optional.empty();
     }
 }
