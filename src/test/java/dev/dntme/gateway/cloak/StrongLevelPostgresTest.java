@@ -6,6 +6,7 @@ import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;
+import dev.dntme.gateway.upload.webhook.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -34,8 +35,12 @@ class StrongLevelPostgresTest {
     private static final String URL = System.getenv().getOrDefault("DNTME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String USER = System.getenv().getOrDefault("DNTME_TEST_PG_USER", "postgres");
 
+    private static final String SECRET = "strong-level-webhook-secret-0123456789abcdef";
+    private static final WebhookReceiver RECEIVER = new WebhookReceiver();
+
     @AfterAll
     static void dropSchema() throws Exception {
+        RECEIVER.close();
         try (var connection = java.sql.DriverManager.getConnection(URL, USER, "");
                 var statement = connection.createStatement()) {
             statement.execute("drop schema if exists " + SCHEMA + " cascade");
@@ -47,6 +52,8 @@ class StrongLevelPostgresTest {
         GatewayTestSupport.isolatedDataDir(registry);
         registry.add("dntme.cloak.workers", () -> "1");
         registry.add("dntme.media-jobs.poll-interval", () -> "100ms");
+        registry.add("dntme.webhooks.url", () -> RECEIVER.url("/hooks"));
+        registry.add("dntme.webhooks.secret", () -> SECRET);
         String schema = SCHEMA;
         registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema);
         registry.add("spring.datasource.username", () -> USER);
@@ -82,6 +89,15 @@ class StrongLevelPostgresTest {
         assertThat((String) row.get("cloak_model_version")).isEqualTo(engine.modelVersion(CloakStrength.HIGH))
                 .startsWith("set-").hasSizeLessThanOrEqualTo(100);
         assertThat(image.get("receipt").get("models").size()).isEqualTo(CloakProperties.STRONG_SET.size());
+        // the platform that does not poll is told, signed, as for animations and videos
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (RECEIVER.requests.stream().noneMatch(r -> r.body().contains(id)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        WebhookReceiver.Received told = RECEIVER.requests.stream().filter(r -> r.body().contains(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no webhook for " + id));
+        assertThat(told.body()).contains("image.published");
+        assertThat(WebhookReceiver.verifies(told, SECRET)).isTrue();
         try (Scraper scraper = new Scraper()) {
             byte[] published = api.anonymousGet(image.get("publicUrl").asString()).body();
             assertThat(scraper.faces(published)).isNotEmpty();
