@@ -64,11 +64,8 @@ class UserSettingsController {
     }
 
     private static CloakStrength level(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
         try {
-            return CloakStrength.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            return CloakStrength.parse(value).orElse(null);
         } catch (IllegalArgumentException e) {
             throw new ApiException(Problem.INVALID_REQUEST, "level must be low, medium or high");
         }

@@ -287,11 +287,8 @@ class UploadService {
 
     /** The upload's own {@code strength} field; null when it names none. */
     private static CloakStrength level(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
         try {
-            return CloakStrength.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            return CloakStrength.parse(value).orElse(null);
         } catch (IllegalArgumentException e) {
             throw new ApiException(Problem.INVALID_REQUEST, "strength must be low, medium or high");
         }

@@ -6,11 +6,11 @@ import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;
+import dev.dntme.gateway.support.TestPostgres;
 import dev.dntme.gateway.upload.webhook.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,9 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StrongLevelPostgresTest {
 
-    private static final String SCHEMA = "dntme_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final String URL = System.getenv().getOrDefault("DNTME_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String USER = System.getenv().getOrDefault("DNTME_TEST_PG_USER", "postgres");
+    private static final String SCHEMA = TestPostgres.newSchema();
 
     private static final String SECRET = "strong-level-webhook-secret-0123456789abcdef";
     private static final WebhookReceiver RECEIVER = new WebhookReceiver();
@@ -41,10 +39,7 @@ class StrongLevelPostgresTest {
     @AfterAll
     static void dropSchema() throws Exception {
         RECEIVER.close();
-        try (var connection = java.sql.DriverManager.getConnection(URL, USER, "");
-                var statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + SCHEMA + " cascade");
-        }
+        TestPostgres.drop(SCHEMA);
     }
 
     @DynamicPropertySource
@@ -54,12 +49,7 @@ class StrongLevelPostgresTest {
         registry.add("dntme.media-jobs.poll-interval", () -> "100ms");
         registry.add("dntme.webhooks.url", () -> RECEIVER.url("/hooks"));
         registry.add("dntme.webhooks.secret", () -> SECRET);
-        String schema = SCHEMA;
-        registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema);
-        registry.add("spring.datasource.username", () -> USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> schema);
-        registry.add("spring.flyway.create-schemas", () -> "true");
+        TestPostgres.use(registry, SCHEMA);
     }
 
     @LocalServerPort

@@ -45,6 +45,16 @@ final class PerceptualBudget {
 
     /** Per-pixel contrast-masking allowance: the local luma standard deviation (SSIM's window) plus a floor. */
     static float[] masking(float[] rgb, int w, int h) {
+        double[][] stats = localLuma(rgb, w, h);
+        float[] a = new float[w * h];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (Math.sqrt(stats[1][i]) + MASKING_FLOOR);
+        }
+        return a;
+    }
+
+    /** Local mean and variance of BT.601 luma (as {@link Ssim} measures it) over SSIM's Gaussian window, border clamped. */
+    private static double[][] localLuma(float[] rgb, int w, int h) {
         int plane = w * h;
         double[] y = new double[plane];
         double[] yy = new double[plane];
@@ -53,12 +63,11 @@ final class PerceptualBudget {
             yy[i] = y[i] * y[i];
         }
         double[] mu = blur(y, w, h);
-        double[] m2 = blur(yy, w, h);
-        float[] a = new float[plane];
+        double[] var = blur(yy, w, h);
         for (int i = 0; i < plane; i++) {
-            a[i] = (float) (Math.sqrt(Math.max(0, m2[i] - mu[i] * mu[i])) + MASKING_FLOOR);
+            var[i] = Math.max(0, var[i] - mu[i] * mu[i]);
         }
-        return a;
+        return new double[][] {mu, var};
     }
 
     /**
@@ -66,19 +75,11 @@ final class PerceptualBudget {
      * {@link Ssim} measures it; local statistics over SSIM's Gaussian window, border clamped.
      */
     static float[] allowance(float[] rgb, int w, int h) {
-        int plane = w * h;
-        double[] y = new double[plane];
-        double[] yy = new double[plane];
-        for (int i = 0; i < plane; i++) {
-            y[i] = 0.299 * rgb[i] + 0.587 * rgb[plane + i] + 0.114 * rgb[2 * plane + i];
-            yy[i] = y[i] * y[i];
-        }
-        double[] mu = blur(y, w, h);
-        double[] m2 = blur(yy, w, h);
-        float[] a = new float[plane];
-        for (int i = 0; i < plane; i++) {
-            double var = Math.max(0, m2[i] - mu[i] * mu[i]);
-            a[i] = (float) Math.sqrt(Math.min(2 * var + C2, 2 * mu[i] * mu[i] + C1));
+        double[][] stats = localLuma(rgb, w, h);
+        double[] mu = stats[0];
+        float[] a = new float[w * h];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) Math.sqrt(Math.min(2 * stats[1][i] + C2, 2 * mu[i] * mu[i] + C1));
         }
         return a;
     }
