@@ -39,7 +39,7 @@ public class ImageDecoder {
     public DecodedImage decode(byte[] bytes) {
         limits.checkBytes(bytes.length);
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiException(
-                Problem.UNSUPPORTED_MEDIA_TYPE, "The file is not a JPEG, PNG, WebP or GIF image"));
+                Problem.UNSUPPORTED_MEDIA_TYPE, "The file is not a JPEG, PNG, WebP or GIF image, an animated GIF, APNG or WebP, or an MP4, WebM or MOV video"));
         if (format == ImageFormat.JPEG && JpegScans.count(bytes) > JpegScans.MAX_SCANS) {
             throw new ApiException(Problem.CORRUPT_IMAGE,
                     "The JPEG has more than " + JpegScans.MAX_SCANS + " scans; it is refused rather than decoded");

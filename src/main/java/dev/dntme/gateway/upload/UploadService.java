@@ -121,7 +121,8 @@ class UploadService {
                 image.dataMiningProhibited());
 
         String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
+        // the catalog keeps microseconds: the 201 says what every later read says
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         ImageRecord record = new ImageRecord(id, userId, key, ImageState.RECEIVED, flag.dntMe(), flag.source(),
                 "originals/" + id, sha256, image.format().mediaType(), command.bytes().length,
                 unguessableKey() + "." + image.format().publicFormat().extension(),
@@ -167,7 +168,8 @@ class UploadService {
         boolean async = header.frames() >= properties.asyncMinFrames();
 
         String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
+        // the catalog keeps microseconds: the 201 says what every later read says
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         MediaFormat published = header.format().publicFormat();
         ImageRecord record = new ImageRecord(id, userId, key, ImageState.RECEIVED, flag.dntMe(), flag.source(),
                 "originals/" + id, sha256, header.format().mediaType(), command.bytes().length,

@@ -165,6 +165,22 @@ abstract class UploadApiContract {
     }
 
     @Test
+    void theCreatedAnswerAndEveryLaterReadGiveTheSameCreationTime() {
+        HttpResponse<String> created = api.upload(TestImages.jpeg(64, 48)).user(newUser()).send();
+        JsonNode image = json(created);
+        JsonNode read = json(api.get("/v1/images/" + image.get("id").asString()));
+        assertThat(read.get("createdAt").asString()).isEqualTo(image.get("createdAt").asString());
+    }
+
+    @Test
+    void aTextFileNamedLikeAPhotoIsRefusedWithADetailListingEveryAcceptedKind() {
+        HttpResponse<String> refused = api.upload("just text, not a photo".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .user(newUser()).send();
+        assertProblem(refused, 415, "unsupported-media-type");
+        assertThat(json(refused).get("detail").asString()).contains("JPEG").contains("MP4").contains("video");
+    }
+
+    @Test
     void aUserSettingWithALevelIsStoredAndABadLevelIsABadRequest() {
         String user = newUser();
         HttpResponse<String> saved = api.putJson("/v1/users/" + user + "/settings", "{\"dntMe\": false, \"level\": \"medium\"}");
