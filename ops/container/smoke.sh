@@ -12,7 +12,7 @@
 #    inside a network namespace that has only loopback: any packet to another address is dropped and
 #    counted by nftables, and connections stuck in SYN-SENT are sampled with `ss -tnp`, so an attempt to
 #    phone home is seen (and cannot leave this machine).
-# 4. Waits for readiness, runs the image's HEALTHCHECK command in the container, then smoke_api.py: one unflagged and one flagged upload of a face photo with the
+# 4. Waits for readiness, runs the image's HEALTHCHECK command in the container, then smoke_api.py: one unflagged upload (201) and one flagged upload (202 at the default level, HIGH, polled until published) of a face photo with the
 #    token the service wrote into /data/api-token; the flagged public copy must carry a receipt and be
 #    measurably changed in the face (PixelDistance.java); the unflagged one must not be. Then a flagged
 #    12-frame MP4 of a face (smoke-clip.mp4, PROVENANCE.md) through the job queue: 202, polled until
