@@ -58,8 +58,8 @@ class PublicCopyRenderer {
         try {
             cloaked = cloak(image, format, strength);
         } catch (CloakFailedException failed) {
-            // a face the level cannot protect within its budget and SSIM floor: the weaker level's cloak is still
-            // verified on the published bytes, and the receipt names it; without a fallback the upload is rejected
+            // a face the level cannot protect within its budget and SSIM floor: the fallback level's cloak is verified on
+            // the published bytes like any other, and the receipt names it; without a fallback the upload is rejected
             CloakStrength fallback = properties.fallbackFor(strength).orElseThrow(() -> failed);
             log.info("cloak at {} failed closed ({}); trying {}", strength, failed.getMessage(), fallback);
             metrics.outcome("fallback", strength.name().toLowerCase(java.util.Locale.ROOT));

@@ -20,9 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param asyncMinFrames  an animation or video with at least this many frames is answered 202 and published by a
  *                        background job ({@link MediaJobWorker}); one with fewer is made within the request like a
  *                        still. 2 (the default) sends every multi-frame upload to the background
- * @param fallbackStrength a flagged still whose cloak cannot be made at its level (a face whose cloak would fall under
- *                        the face-SSIM floor, a timeout) is cloaked once more at this weaker level, and its receipt says
- *                        so, instead of being rejected; {@code NONE}: rejected as before. Never a clean copy
+ * @param fallbackStrength a flagged still whose cloak cannot be made at its level is cloaked once more at this level,
+ *                        and its receipt says so, instead of being rejected: HIGH's larger cap can take a small face under
+ *                        the face-SSIM floor, LOW's smaller one can leave a face short of the fail bar, MEDIUM does
+ *                        neither on the photos measured. {@code NONE}: rejected as before. Never a clean copy
  * @param rejectedRetention how long the tombstone of a rejected media job (state, failure) stays readable before the
  *                        sweeper removes it
  */
@@ -50,12 +51,12 @@ public record UploadProperties(
         }
     }
 
-    /** The level a still falls back to when its own cannot be made: only a weaker one, never the same or a stronger. */
+    /** The level a still falls back to when its own cannot be made; none for the fallback level itself. */
     java.util.Optional<CloakStrength> fallbackFor(CloakStrength level) {
         if (fallbackStrength.equals("NONE")) {
             return java.util.Optional.empty();
         }
         CloakStrength fallback = CloakStrength.valueOf(fallbackStrength);
-        return fallback.ordinal() < level.ordinal() ? java.util.Optional.of(fallback) : java.util.Optional.empty();
+        return fallback != level ? java.util.Optional.of(fallback) : java.util.Optional.empty();
     }
 }

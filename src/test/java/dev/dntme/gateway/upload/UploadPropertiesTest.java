@@ -15,10 +15,10 @@ class UploadPropertiesTest {
     }
 
     @Test
-    void aLevelFallsBackOnlyToAWeakerOneAndNoneMeansRejected() {
+    void everyOtherLevelFallsBackToTheFallbackLevelAndNoneMeansRejected() {
         assertThat(fallback("MEDIUM").fallbackFor(CloakStrength.HIGH)).hasValue(CloakStrength.MEDIUM);
+        assertThat(fallback("MEDIUM").fallbackFor(CloakStrength.LOW)).as("a face LOW leaves short").hasValue(CloakStrength.MEDIUM);
         assertThat(fallback("MEDIUM").fallbackFor(CloakStrength.MEDIUM)).as("not to itself").isEmpty();
-        assertThat(fallback("MEDIUM").fallbackFor(CloakStrength.LOW)).as("never to a stronger one").isEmpty();
         assertThat(fallback("NONE").fallbackFor(CloakStrength.HIGH)).isEmpty();
     }
 
