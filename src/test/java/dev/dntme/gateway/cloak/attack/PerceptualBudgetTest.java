@@ -19,10 +19,7 @@ class PerceptualBudgetTest {
     @Test
     void aFlattenedHalfOfARealPhotoGetsSmallerCapsThanItsTexturedHalfAndNoneExceedTheMax() throws Exception {
         BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/obama/obama-1.jpg").toFile());
-        int side = Math.min(240, Math.min(photo.getWidth(), photo.getHeight()));
-        // a chip over a side x side square of the photo, about 1.6 image pixels per chip pixel
-        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
-        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        ChipWarp warp = chipOver(photo, 240);
         float[] base = warp.readRegion(photo);
         int w = warp.region.width;
         int h = warp.region.height;
@@ -71,9 +68,7 @@ class PerceptualBudgetTest {
     @Test
     void theCapsCostAboutAsMuchFaceSsimAsTheUniformEpsilon() throws Exception {
         BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/biden/biden-1.jpg").toFile());
-        int side = Math.min(200, Math.min(photo.getWidth(), photo.getHeight()));
-        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
-        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        ChipWarp warp = chipOver(photo, 200);
         float[] base = warp.readRegion(photo);
         float[] caps = PerceptualBudget.caps(warp, base, warp.region, EPS, MAX);
         float[] a = PerceptualBudget.allowance(base, warp.region.width, warp.region.height);
@@ -92,9 +87,7 @@ class PerceptualBudgetTest {
     @Test
     void outsideTheFaceBoxTheUniformEpsilonStaysTheCeilingUnlessAllowed() throws Exception {
         BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/obama/obama-1.jpg").toFile());
-        int side = Math.min(240, Math.min(photo.getWidth(), photo.getHeight()));
-        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
-        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        ChipWarp warp = chipOver(photo, 240);
         float[] base = warp.readRegion(photo);
         Rectangle box = new Rectangle(warp.region.x + warp.region.width / 4, warp.region.y + warp.region.height / 4,
                 warp.region.width / 2, warp.region.height / 2);
@@ -131,9 +124,7 @@ class PerceptualBudgetTest {
     @Test
     void maskingCapsKeepTheBudgetOffFlatSkinMoreThanSsimCapsAtTheSameMeanCap() throws Exception {
         BufferedImage photo = ImageIO.read(Path.of("src/test/resources/faces/people/obama/obama-1.jpg").toFile());
-        int side = Math.min(240, Math.min(photo.getWidth(), photo.getHeight()));
-        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
-        ChipWarp warp = new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
+        ChipWarp warp = chipOver(photo, 240);
         float[] base = warp.readRegion(photo);
         int w = warp.region.width;
         int plane = w * warp.region.height;
@@ -162,5 +153,12 @@ class PerceptualBudgetTest {
         assertTrue(flatMasking / flat < 0.75 * flatSsim / flat,
                 "flat pixels: masking " + flatMasking / flat + " vs SSIM " + flatSsim / flat);
         assertTrue(flatMasking / flat < 0.6 * EPS, "flat pixels keep under 60% of eps: " + flatMasking / flat);
+    }
+
+    /** A chip over the photo's top-left square of at most {@code maxSide} pixels (about 1.6 image pixels per chip pixel at 240). */
+    private static ChipWarp chipOver(BufferedImage photo, int maxSide) {
+        int side = Math.min(maxSide, Math.min(photo.getWidth(), photo.getHeight()));
+        AffineTransform chipToImage = AffineTransform.getScaleInstance((side - 1.0) / (ChipWarp.S - 1), (side - 1.0) / (ChipWarp.S - 1));
+        return new ChipWarp(chipToImage, photo.getWidth(), photo.getHeight(), 1.0);
     }
 }

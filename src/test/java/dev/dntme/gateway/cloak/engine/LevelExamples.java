@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
+import dev.dntme.gateway.benchmark.protection.Visibility;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakedImage;
@@ -70,11 +71,13 @@ class LevelExamples {
                         pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
                 ProtectionReceipt.Face face = cloaked.receipt().faces().get(0);
                 if (region == null) {
-                    region = enlarged(face, image.rgb().getWidth(), image.rgb().getHeight());
-                    crops.add(crop(image.rgb(), region));
+                    // the face region the benchmark judges visibility on: the box + 20% each side
+                    region = Visibility.enlarge(new Rectangle(face.x(), face.y(), face.width(), face.height()), Visibility.MARGIN,
+                            image.rgb().getWidth(), image.rgb().getHeight());
+                    crops.add(Visibility.crop(image.rgb(), region));
                     labels.add("original, as uploaded");
                 }
-                crops.add(crop(CloakOptimizer.decode(cloaked.encoded()), region));
+                crops.add(Visibility.crop(CloakOptimizer.decode(cloaked.encoded()), region));
                 labels.add(String.format(Locale.ROOT, "%s (%s), dlib distance %.2f, face SSIM %.3f", level,
                         String.join(" + ", cloaked.receipt().models()), face.embeddingDistance(), face.ssim()));
                 System.out.println(labels.get(labels.size() - 1));
@@ -85,21 +88,6 @@ class LevelExamples {
         } finally {
             engine.destroy();
         }
-    }
-
-    private static Rectangle enlarged(ProtectionReceipt.Face f, int width, int height) {
-        int dx = f.width() / 5;
-        int dy = f.height() / 5;
-        return new Rectangle(f.x() - dx, f.y() - dy, f.width() + 2 * dx, f.height() + 2 * dy)
-                .intersection(new Rectangle(0, 0, width, height));
-    }
-
-    private static BufferedImage crop(BufferedImage image, Rectangle r) {
-        BufferedImage out = new BufferedImage(r.width, r.height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(image, 0, 0, r.width, r.height, r.x, r.y, r.x + r.width, r.y + r.height, null);
-        g.dispose();
-        return out;
     }
 
     /**
