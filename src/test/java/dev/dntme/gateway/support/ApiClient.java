@@ -47,6 +47,18 @@ public final class ApiClient {
         return send(request(path).GET().build());
     }
 
+    /** An upload's answer must be 202; then {@link #awaitJobEnd(String, Duration)} on the image it names. */
+    public String awaitJobEnd(HttpResponse<String> accepted, Duration timeout) {
+        if (accepted.statusCode() != 202) {
+            throw new AssertionError("expected 202 Accepted, got " + accepted.statusCode() + ": " + accepted.body());
+        }
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(accepted.body());
+        if (!id.find()) {
+            throw new AssertionError("no image id in " + accepted.body());
+        }
+        return awaitJobEnd(id.group(1), timeout);
+    }
+
     /**
      * Polls an accepted image (202, state processing) until its job has ended, as a platform that does not take the
      * webhook would; the image JSON of its last read. Fails after {@code timeout}.

@@ -8,7 +8,6 @@ import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.support.ApiClient;
 import dev.dntme.gateway.support.GatewayTestSupport;
 import dev.dntme.gateway.support.TestImages;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,12 +50,8 @@ class LevelFallbackTest {
         ApiClient api = new ApiClient(port);
         byte[] photo = TestImages.photo("people/obama/obama-3.jpg");
 
-        HttpResponse<String> accepted = api.upload(photo).user("fallback-user").field("dntMe", "true").send();
-
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        JsonNode image = JsonMapper.builder().build()
-                .readTree(api.awaitJobEnd(JsonMapper.builder().build().readTree(accepted.body()).get("id").asString(),
-                        Duration.ofMinutes(3)));
+        JsonNode image = JsonMapper.builder().build().readTree(
+                api.awaitJobEnd(api.upload(photo).user("fallback-user").field("dntMe", "true").send(), Duration.ofMinutes(3)));
         assertThat(image.get("state").asString()).as(image.toString()).isEqualTo("published");
         assertThat(image.get("receipt").get("strength").asString()).isEqualTo("MEDIUM");
         assertThat(image.get("receipt").get("modelVersion").asString()).isEqualTo(engine.modelVersion(CloakStrength.MEDIUM));
