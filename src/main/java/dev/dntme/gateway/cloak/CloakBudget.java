@@ -21,8 +21,9 @@ public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, 
         double targetDistance, double failDistance, double minFaceSsim, double checkMargin, int minSteps) {
 
     public CloakBudget {
-        if (epsilon <= 0 || steps < 1 || retrySteps < 0 || rounds < 1 || eotSamples < 1 || failDistance > targetDistance
-                || minSteps < 1 || minSteps > steps) {
+        // no steps is a check alone (a frame's carried cloak, verified): one round
+        if (epsilon <= 0 || steps < 0 || (steps == 0 && rounds != 1) || retrySteps < 0 || rounds < 1 || eotSamples < 1
+                || failDistance > targetDistance || minSteps < 1 || minSteps > Math.max(1, steps)) {
             throw new IllegalArgumentException("invalid cloak budget " + epsilon + "/" + steps + "/" + rounds + "/" + minSteps);
         }
     }
@@ -53,6 +54,21 @@ public record CloakBudget(float epsilon, int steps, int retrySteps, int rounds, 
      */
     public boolean clearsFailBar(double distance) {
         return distance >= failDistance;
+    }
+
+    /**
+     * This budget's cap, with no steps: one publish check of a start the caller carries (a tracked face's cloak from the
+     * previous frame), which passes only past {@code bar} and at a face SSIM of at least {@code minSsim}.
+     */
+    public CloakBudget checkOnly(double bar, double minSsim) {
+        double b = Math.max(failDistance, bar);
+        return new CloakBudget(epsilon, 0, 0, 1, eotSamples, b, b, Math.max(minFaceSsim, minSsim), -1, 1);
+    }
+
+    /** This budget with {@code factor} times its rounds (at most 20) and steps: a repair pass for a face that fell short. */
+    public CloakBudget longer(int factor) {
+        return new CloakBudget(epsilon, steps * factor, retrySteps * factor, Math.min(20, rounds * factor), eotSamples,
+                targetDistance, failDistance, minFaceSsim, checkMargin, Math.min(minSteps, steps * factor));
     }
 
     public boolean earlyCheck() {

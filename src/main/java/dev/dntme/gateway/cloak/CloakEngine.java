@@ -22,6 +22,15 @@ public interface CloakEngine {
     CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder);
 
     /**
+     * As {@link #cloak(BufferedImage, CloakStrength, ImageEncoder)}; with {@code lastTry} (the photo's fallback level), a
+     * face its level cannot protect gets the repair pass and is then obscured or fails the photo closed, as the
+     * service's hard-face setting says; the receipt names every obscured face.
+     */
+    default CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder, boolean lastTry) {
+        return cloak(image, strength, encoder);
+    }
+
+    /**
      * Cloaks the frames of an animation or video in order, on one worker: faces are found in every frame and tracked
      * from frame to frame, and each face's cloak starts from where the previous frame's ended (in the face's own
      * aligned coordinates), so later frames cost a few steps. Each frame is measured on {@code frameEncoder}'s bytes

@@ -22,19 +22,36 @@ public record ProtectionReceipt(String modelVersion, String strength, List<Strin
      *
      * @param total         frames in the published file
      * @param withFaces     frames in which a face was cloaked or the detector finds one in the published frame
-     * @param facesChecked  face measurements made (every cloaked face and every face found in a published frame)
+     * @param facesChecked  faces checked, counted once per frame (a cloaked face, and a face the detector finds in a
+     *                      published frame where none was cloaked)
      * @param minDistance   the smallest embedding distance of any checked face from its original (fail bar: the
-     *                      strength's); null when no frame shows a face
+     *                      strength's), obscured faces apart; null when no frame shows a face that is not obscured
      * @param minSsim       the lowest face-region SSIM of any cloaked face (null: none)
      * @param meanSsim      the mean face-region SSIM of the cloaked faces (null: none)
+     * @param carried       frames whose faces kept the previous frame's cloak, checked, with no steps
+     * @param repaired      frames in which a face needed the repair pass (a fresh start at the next level up)
+     * @param obscured      faces, counted once per frame, obscured because no cloak could protect them
      */
-    public record Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim) {}
+    public record Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim,
+            int carried, int repaired, int obscured) {
+
+        public Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim) {
+            this(total, withFaces, facesChecked, minDistance, minSsim, meanSsim, 0, 0, 0);
+        }
+    }
 
     /**
      * @param x,y,width,height   face box in published-image pixels
      * @param embeddingDistance  distance between the face's embedding in the published copy and in
      *                           the original (match threshold of the recognizer is 0.6)
      * @param ssim               structural similarity of the face region, published vs original
+     * @param obscured           the face could not be cloaked past the bar, even by the repair pass, and was obscured
+     *                           (a coarse mosaic or a flat fill) instead; its distance is measured the same way
      */
-    public record Face(int x, int y, int width, int height, double embeddingDistance, double ssim) {}
+    public record Face(int x, int y, int width, int height, double embeddingDistance, double ssim, boolean obscured) {
+
+        public Face(int x, int y, int width, int height, double embeddingDistance, double ssim) {
+            this(x, y, width, height, embeddingDistance, ssim, false);
+        }
+    }
 }

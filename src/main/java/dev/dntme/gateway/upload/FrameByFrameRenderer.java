@@ -50,16 +50,18 @@ class FrameByFrameRenderer implements MediaRenderer {
         }
         byte[] file;
         CloakedFrames pass;
-        try (FrameReader reader = codecs.open(original, header); FrameWriter writer = codecs.writer(original, header, true)) {
-            Frames frames = new Frames(reader);
-            pass = cloak.cloakFrames(frames, strength, pixels -> writer.encodeStill(frames.withAlpha(pixels)),
-                    (index, cloaked) -> writer.write(frames.current.withPixels(frames.withAlpha(cloaked))),
+        try (FrameReader reader = codecs.open(original, header); FrameWriter writer = codecs.writer(original, header, true);
+                FramePipeline pipeline = new FramePipeline(reader, writer)) {
+            pass = cloak.cloakFrames(pipeline.source(Frames::rgb), strength,
+                    pixels -> writer.encodeStill(withAlpha(pixels, pipeline.current())),
+                    (index, cloaked) -> pipeline.write(withAlpha(cloaked, pipeline.current())),
                     (index, faces, warm, took) -> {
                         if (faces > 0) {
                             metrics.frameCloaked(!warm, took);
                         }
                         progress.framesDone(index + 1, Math.max(index + 1, header.frames()));
                     });
+            pipeline.drain();
             file = writer.finish();
         }
         MediaHeader publishedHeader = codecs.publishedHeader(file);
@@ -97,25 +99,7 @@ class FrameByFrameRenderer implements MediaRenderer {
             return current == null ? null : rgb(current.pixels());
         }
 
-        /** The current frame's transparency on cloaked colour pixels (opaque frames: the pixels as they are). */
-        BufferedImage withAlpha(BufferedImage rgb) {
-            BufferedImage source = current.pixels();
-            if (source.getType() != BufferedImage.TYPE_INT_ARGB) {
-                return rgb;
-            }
-            int w = rgb.getWidth();
-            int h = rgb.getHeight();
-            int[] colour = rgb.getRGB(0, 0, w, h, null, 0, w);
-            int[] alpha = source.getRGB(0, 0, w, h, null, 0, w);
-            for (int i = 0; i < colour.length; i++) {
-                colour[i] = (alpha[i] & 0xFF000000) | (colour[i] & 0x00FFFFFF);
-            }
-            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-            out.setRGB(0, 0, w, h, colour, 0, w);
-            return out;
-        }
-
-        private static BufferedImage rgb(BufferedImage pixels) {
+        static BufferedImage rgb(BufferedImage pixels) {
             if (pixels.getType() == BufferedImage.TYPE_INT_RGB) {
                 return pixels;
             }
@@ -125,5 +109,23 @@ class FrameByFrameRenderer implements MediaRenderer {
             out.setRGB(0, 0, w, h, pixels.getRGB(0, 0, w, h, null, 0, w), 0, w);
             return out;
         }
+    }
+
+    /** The frame's transparency on cloaked colour pixels (opaque frames: the pixels as they are). */
+    private static BufferedImage withAlpha(BufferedImage rgb, MediaFrame frame) {
+        BufferedImage source = frame.pixels();
+        if (source.getType() != BufferedImage.TYPE_INT_ARGB) {
+            return rgb;
+        }
+        int w = rgb.getWidth();
+        int h = rgb.getHeight();
+        int[] colour = rgb.getRGB(0, 0, w, h, null, 0, w);
+        int[] alpha = source.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < colour.length; i++) {
+            colour[i] = (alpha[i] & 0xFF000000) | (colour[i] & 0x00FFFFFF);
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        out.setRGB(0, 0, w, h, colour, 0, w);
+        return out;
     }
 }

@@ -56,22 +56,23 @@ class PublicCopyRenderer {
         }
         CloakedImage cloaked;
         try {
-            cloaked = cloak(image, format, strength);
+            cloaked = cloak(image, format, strength, properties.lastTry(strength));
         } catch (CloakFailedException failed) {
             // a face the level cannot protect within its budget and SSIM floor: the fallback level's cloak is verified on
             // the published bytes like any other, and the receipt names it; without a fallback the upload is rejected
             CloakStrength fallback = properties.fallbackFor(strength).orElseThrow(() -> failed);
             log.info("cloak at {} failed closed ({}); trying {}", strength, failed.getMessage(), fallback);
             metrics.outcome("fallback", strength.name().toLowerCase(java.util.Locale.ROOT));
-            cloaked = cloak(image, format, fallback);
+            cloaked = cloak(image, format, fallback, true);
         }
         return new PublicCopy(cloaked.encoded(), format, cloaked.receipt().faces().size(), cloaked.receipt());
     }
 
-    private CloakedImage cloak(DecodedImage image, PublicFormat format, CloakStrength strength) {
+    /** @param lastTry no other level follows: a face no cloak can protect is obscured or rejected (CloakEngine) */
+    private CloakedImage cloak(DecodedImage image, PublicFormat format, CloakStrength strength, boolean lastTry) {
         long start = System.nanoTime();
         CloakedImage cloaked = cloak.cloak(image.rgb(), strength,
-                pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true));
+                pixels -> encoder.encode(image.withOriginalAlpha(pixels), format, true), lastTry);
         metrics.cloaked(strength.name().toLowerCase(java.util.Locale.ROOT),
                 java.time.Duration.ofNanos(System.nanoTime() - start), cloaked.receipt().faces().size());
         return cloaked;

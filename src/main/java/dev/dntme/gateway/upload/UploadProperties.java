@@ -51,6 +51,15 @@ public record UploadProperties(
         }
     }
 
+    /**
+     * Whether a still cloaked at this level has no other level to fall back to while a fallback is configured (it is the
+     * fallback level): its cloak is then the last try, where a face no cloak can protect is obscured or rejected as
+     * {@code dntme.cloak.frames.hard-faces} says. With the fallback {@code NONE}, no try is the last: such stills are rejected.
+     */
+    boolean lastTry(CloakStrength level) {
+        return !fallbackStrength.equals("NONE") && CloakStrength.valueOf(fallbackStrength) == level;
+    }
+
     /** The level a still falls back to when its own cannot be made; none for the fallback level itself. */
     java.util.Optional<CloakStrength> fallbackFor(CloakStrength level) {
         if (fallbackStrength.equals("NONE")) {

@@ -37,8 +37,13 @@ import java.util.Random;
  */
 public final class CloakOptimizer {
 
-    /** Measured on the published bytes. */
-    public record FaceResult(Rectangle box, double distance, double ssim) {}
+    /**
+     * Measured on the published bytes.
+     *
+     * @param cleared whether the face may be published: its distance clears the fail bar and its SSIM the floor (always
+     *                true in a result of {@link #cloak}, which throws instead; {@link #attempt} reports it)
+     */
+    public record FaceResult(Rectangle box, double distance, double ssim, boolean cleared) {}
 
     /**
      * @param composed    the cloaked pixels before encoding (a video or animation writer encodes these itself)
@@ -46,7 +51,13 @@ public final class CloakOptimizer {
      *                    where the next frame's cloak of the same face starts ({@link WarmStart})
      */
     public record Result(byte[] encoded, BufferedImage published, List<FaceResult> faces, int rounds, int steps,
-            BufferedImage composed, List<float[]> chipDeltas) {}
+            BufferedImage composed, List<float[]> chipDeltas, List<java.awt.geom.Rectangle2D> otherFaces) {
+
+        /** Whether every face may be published. */
+        public boolean cleared() {
+            return faces.stream().allMatch(FaceResult::cleared);
+        }
+    }
 
     /** Where PGD starts instead of random noise (a benchmark's warm start); null entries: random noise. */
     @FunctionalInterface
@@ -67,7 +78,7 @@ public final class CloakOptimizer {
 
     /** A publish check's bytes, their decoded pixels, each member's distance per face and each crop's real chips. */
     private record Check(byte[] encoded, BufferedImage decoded, double[][] distances, Map<Crop, float[][]> real,
-            BufferedImage composed, float[][] grids) {}
+            BufferedImage composed, float[][] grids, List<java.awt.geom.Rectangle2D> others) {}
 
     private final List<Member> members;
     private final List<LossTerm> terms;
@@ -123,6 +134,21 @@ public final class CloakOptimizer {
      */
     public Result cloak(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng,
             InitialGrid initial) {
+        return run(image, targets, budget, encoder, rng, initial, true);
+    }
+
+    /**
+     * As {@link #cloak}, but a face that cannot be published does not throw: its {@link FaceResult#cleared} is false and
+     * the caller decides (a frame's repair pass, or obscuring that face). The returned bytes must not be published
+     * while any face is not cleared.
+     */
+    public Result attempt(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder,
+            Random rng, InitialGrid initial) {
+        return run(image, targets, budget, encoder, rng, initial, false);
+    }
+
+    private Result run(BufferedImage image, List<Target> targets, CloakBudget budget, CloakEngine.ImageEncoder encoder, Random rng,
+            InitialGrid initial, boolean strict) {
         int n = targets.size();
         Photo photo = new Photo(image, targets, crops, encoder, manager, budget.epsilon(), options.cell(), options.momentum() > 0,
                 extractor);
@@ -187,7 +213,7 @@ public final class CloakOptimizer {
             distance = lastPublishable.distances()[0];
             Arrays.fill(checkedSsim, Double.NaN);
         }
-        return result(photo, check, distance, checkedSsim, targets, image, budget, round, totalSteps);
+        return result(photo, check, distance, checkedSsim, targets, image, budget, round, totalSteps, strict);
     }
 
     /**
@@ -327,7 +353,8 @@ public final class CloakOptimizer {
         BufferedImage decoded = Composer.decode(encoded);
         List<Target> targets = photo.targets();
         int n = targets.size();
-        List<List<float[]>> refit = realigner == null ? null : realigner.realign(decoded, new ArrayList<>(photo.boxes()));
+        Realigner.Realigned found = realigner == null ? null : realigner.realignAll(decoded, new ArrayList<>(photo.boxes()));
+        List<List<float[]>> refit = found == null ? null : found.alignments();
         Map<Crop, float[][]> real = new LinkedHashMap<>();
         Map<Crop, float[][]> chips = new LinkedHashMap<>(); // per crop: the n own-alignment chips, then every re-fitted one
         List<Integer> owner = new ArrayList<>(); // face of each re-fitted chip, in order
@@ -366,34 +393,49 @@ public final class CloakOptimizer {
         for (int f = 0; f < n; f++) {
             grids[f] = photo.grids[f].clone();
         }
-        return new Check(encoded, decoded, distances, real, composed, grids);
+        return new Check(encoded, decoded, distances, real, composed, grids, found == null ? List.of() : found.others());
     }
 
     /** Package-private so that its fail-closed checks can be tested without running an attack. */
     static Result result(Photo photo, Check check, double[] distance, double[] checkedSsim, List<Target> targets,
             BufferedImage image, CloakBudget budget, int rounds, int steps) {
+        return result(photo, check, distance, checkedSsim, targets, image, budget, rounds, steps, true);
+    }
+
+    /** @param strict throw for the first face that may not be published; otherwise mark it not cleared */
+    private static Result result(Photo photo, Check check, double[] distance, double[] checkedSsim, List<Target> targets,
+            BufferedImage image, CloakBudget budget, int rounds, int steps, boolean strict) {
         List<FaceResult> results = new ArrayList<>();
         for (int f = 0; f < targets.size(); f++) {
             Rectangle box = targets.get(f).box();
             if (!budget.clearsFailBar(distance[f])) {
-                throw new CloakFailedException(String.format(
+                CloakFailedException short_ = new CloakFailedException(String.format(
                         "face at %d,%d %dx%d is still %.3f from its original after %d rounds (needs %.2f)",
                         box.x, box.y, box.width, box.height, distance[f], rounds, budget.failDistance()));
+                if (strict) {
+                    throw short_;
+                }
+                results.add(new FaceResult(box, distance[f], Double.NaN, false));
+                continue;
             }
             double ssim = Double.isNaN(checkedSsim[f]) ? Ssim.of(image, check.decoded(), box) : checkedSsim[f];
             if (!(ssim >= budget.minFaceSsim())) {
                 // the cap makes this impossible unless something broke: fail closed rather than publish it
-                throw new CloakFailedException(String.format(
-                        "face at %d,%d %dx%d came out with SSIM %.3f, under the floor %.2f", box.x, box.y, box.width, box.height, ssim,
-                        budget.minFaceSsim()));
+                if (strict) {
+                    throw new CloakFailedException(String.format(
+                            "face at %d,%d %dx%d came out with SSIM %.3f, under the floor %.2f", box.x, box.y, box.width, box.height,
+                            ssim, budget.minFaceSsim()));
+                }
+                results.add(new FaceResult(box, distance[f], ssim, false));
+                continue;
             }
-            results.add(new FaceResult(box, distance[f], ssim));
+            results.add(new FaceResult(box, distance[f], ssim, true));
         }
         List<float[]> chipDeltas = new ArrayList<>();
         for (int f = 0; f < targets.size(); f++) {
             chipDeltas.add(WarmStart.toChip(check.grids()[f], photo.primaryWarp(f), targets.get(f).chipToImage()));
         }
-        return new Result(check.encoded(), check.decoded(), results, rounds, steps, check.composed(), chipDeltas);
+        return new Result(check.encoded(), check.decoded(), results, rounds, steps, check.composed(), chipDeltas, check.others());
     }
 
     /** Whether every face's published distance clears the budget's fail bar. */

@@ -12,4 +12,14 @@ import java.util.List;
 @FunctionalInterface
 public interface Realigner {
     List<List<float[]>> realign(BufferedImage published, List<Rectangle2D> boxes);
+
+    /**
+     * {@link #realign}, and the faces the re-detection found that overlap none of the boxes: a frame's check learns
+     * from them that a face entered which the tracked boxes do not cover. A realigner that does not detect finds none.
+     */
+    default Realigned realignAll(BufferedImage published, List<Rectangle2D> boxes) {
+        return new Realigned(realign(published, boxes), List.of());
+    }
+
+    record Realigned(List<List<float[]>> alignments, List<Rectangle2D> others) {}
 }

@@ -5,6 +5,10 @@ import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.AttackOptions;
 import dev.dntme.gateway.cloak.attack.Eot;
+import dev.dntme.gateway.cloak.attack.Realigner;
+import dev.dntme.gateway.cloak.face.PublishedFaces;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceDetector;
 import dev.dntme.gateway.cloak.nets.FaceRes;
@@ -35,6 +39,22 @@ final class Attacks {
         return List.copyOf(all);
     }
 
+    /** The publish check's re-detection, reporting the faces it finds beyond the cloaked ones (a frame's new face). */
+    static Realigner realigner(PublishedFaces published) {
+        return new Realigner() {
+            @Override
+            public List<List<float[]>> realign(BufferedImage image, List<Rectangle2D> boxes) {
+                return published.alignments(image, boxes);
+            }
+
+            @Override
+            public Realigned realignAll(BufferedImage image, List<Rectangle2D> boxes) {
+                PublishedFaces.Found found = published.search(image, boxes);
+                return new Realigned(found.alignments(), found.others());
+            }
+        };
+    }
+
     /**
      * @param beforeStep runs before every step: the engine re-splits the cores there, so that a photo that began
      *                   alone on every core gives half back as soon as a second one starts
@@ -50,7 +70,7 @@ final class Attacks {
                                 java.util.Arrays.toString(estimated), java.util.Arrays.toString(published));
                     }
                 }, null, p.othersPerStep(), t.adaptiveMode().equals("masking"));
-        AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, models.published()::alignments,
+        AttackBuilder attack = new AttackBuilder(models.manager(), FaceAligner::extractChip, realigner(models.published()),
                 new Eot(t.eotZoom(), t.eotShift(), t.eotBlur()), options);
         List<Recognizer> recognizers = models.recognizers();
         Recognizer first = recognizers.get(0);

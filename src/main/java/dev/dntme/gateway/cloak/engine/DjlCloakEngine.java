@@ -222,7 +222,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder) {
-        return submit(w -> process(w.level(strength), image, strength, encoder, w.random()), properties.timeout());
+        return cloak(image, strength, encoder, false);
+    }
+
+    @Override
+    public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder, boolean lastTry) {
+        return submit(w -> process(w, image, strength, encoder, lastTry), properties.timeout());
     }
 
     @Override
@@ -230,10 +235,31 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             FrameListener listener) {
         return submit(w -> {
             Level level = w.level(strength);
-            return new FrameSequence(level.models(), level.optimizer(), budget(level.models(), properties.budget(strength)),
-                    budget(level.models(), properties.warmBudget(strength)), w.random()).cloak(frames, frameEncoder, sink, listener);
+            ModelSet models = level.models();
+            FrameSequence.Plan plan = new FrameSequence.Plan(budget(models, properties.budget(strength)),
+                    budget(models, properties.warmBudget(strength)), budget(models, properties.carryBudget(strength)),
+                    properties.frames().detectEvery());
+            return new FrameSequence(models, level.optimizer(), plan, hardFaces(w, strength, properties.frames().repair(),
+                    properties.frames().obscureHardFaces()), w.random()).cloak(frames, frameEncoder, sink, listener);
         },
                 properties.frames().timeout());
+    }
+
+    /**
+     * A level's handling of a face its budget cannot protect: the repair pass at the next level up (the top level: its
+     * own budget with twice the rounds and steps), then obscuring or failing closed.
+     */
+    private HardFaces hardFaces(Worker w, CloakStrength strength, boolean repair, boolean obscure) {
+        Level level = w.level(strength);
+        HardFaces.Repair pass = null;
+        if (repair) {
+            CloakStrength up = strength.ordinal() + 1 < CloakStrength.values().length ? CloakStrength.values()[strength.ordinal() + 1]
+                    : strength;
+            Level next = w.level(up);
+            CloakBudget budget = budget(next.models(), properties.budget(up));
+            pass = new HardFaces.Repair(next.optimizer(), up == strength ? budget.longer(2) : budget);
+        }
+        return new HardFaces(level.models(), level.optimizer(), budget(level.models(), properties.budget(strength)), pass, obscure);
     }
 
     @Override
@@ -413,8 +439,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         JniUtils.setNumThreads(intraOp);
     }
 
-    private CloakedImage process(Level level, BufferedImage image, CloakStrength strength, ImageEncoder encoder,
-            Random random) {
+    /**
+     * @param lastTry the photo's last chance (its fallback level): a face that cannot be protected gets the repair pass
+     *                and then {@code dntme.cloak.frames.hard-faces}, as in a frame; otherwise it fails the photo closed
+     */
+    private CloakedImage process(Worker w, BufferedImage image, CloakStrength strength, ImageEncoder encoder, boolean lastTry) {
+        Level level = w.level(strength);
         ModelSet models = level.models();
         CloakOptimizer optimizer = level.optimizer();
         List<LocatedFace> faces = models.locator().locate(image);
@@ -425,13 +455,24 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         for (LocatedFace face : faces) {
             targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
         }
-        CloakOptimizer.Result result = optimizer.cloak(image, targets, budget(models, properties.budget(strength)), encoder, random);
+        CloakBudget budget = budget(models, properties.budget(strength));
+        HardFaces.Outcome outcome;
+        if (!lastTry) {
+            outcome = HardFaces.Outcome.of(optimizer.cloak(image, targets, budget, encoder, w.random()), false);
+        } else {
+            CloakOptimizer.Result first = optimizer.attempt(image, targets, budget, encoder, w.random(), null);
+            outcome = first.cleared() ? HardFaces.Outcome.of(first, false)
+                    : hardFaces(w, strength, properties.frames().repair(), properties.frames().obscureHardFaces())
+                            .settle(image, targets, first, encoder, w.random());
+        }
+        CloakOptimizer.Result result = outcome.result();
         stepsPerPhoto.record(result.steps());
         roundsPerPhoto.record(result.rounds());
         List<ProtectionReceipt.Face> receiptFaces = new ArrayList<>();
-        for (CloakOptimizer.FaceResult f : result.faces()) {
-            Rectangle b = f.box();
-            receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, f.distance(), f.ssim()));
+        for (int f = 0; f < outcome.faces().size(); f++) {
+            CloakOptimizer.FaceResult r = outcome.faces().get(f);
+            Rectangle b = r.box();
+            receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, r.distance(), r.ssim(), outcome.obscured().get(f)));
         }
         return new CloakedImage(result.encoded(), receipt(strength, List.copyOf(receiptFaces), null));
     }

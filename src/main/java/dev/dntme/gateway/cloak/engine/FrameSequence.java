@@ -12,30 +12,45 @@ import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.attack.WarmStart;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import java.awt.Rectangle;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The cloak pass over an animation or video, on one worker: every frame's faces are found (the detector runs on every
- * frame, so a face entering, or a cut to another scene, is found where it appears), matched to the previous frame's
- * faces by overlap, and each matched face starts from its carried cloak ({@link WarmStart}) with the warm budget.
- * A frame with a new face gets the whole budget; so does a warm frame that falls short, from where it got to.
+ * The cloak pass over an animation or video, on one worker. Faces are detected every few frames and followed in
+ * between ({@link FaceTracker}); each tracked face carries its cloak from the previous frame ({@link WarmStart}), and
+ * a frame whose carried cloaks clear the bar on its publish check costs that check alone. Steps are spent only where a
+ * check falls short: the warm budget from the carried cloak, then the level's whole budget; a face that still falls
+ * short goes to {@link HardFaces} (a repair pass, then obscured or failing closed). A face that enters between
+ * detections is found by the publish check's re-detection, and the frame is detected and cloaked again.
  */
 final class FrameSequence {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FrameSequence.class);
 
     /** Boxes of one face in consecutive frames overlap at least this much (intersection over union). */
     static final double SAME_FACE_IOU = 0.3;
 
-    /** One tracked face: where it was last cloaked and its cloak in its own chip coordinates. */
-    private record Track(Rectangle box, float[] chipDelta) {}
+    /** One face followed from frame to frame: where it was, its landmarks, its cloak in its chip, whether it is hidden. */
+    record Track(Rectangle2D box, float score, float[] landmarks, float[] chipDelta, boolean obscured) {}
+
+    /** How a frame's faces are handled. */
+    record Plan(CloakBudget whole, CloakBudget warm, CloakBudget carry, int detectEvery) {}
 
     /** The pass's record, for the check of the finished file. */
     static final class Pass implements CloakedFrames {
         final List<List<Target>> targets = new ArrayList<>();
+        final List<List<Boolean>> obscured = new ArrayList<>();
+        /** Frames the file check re-detects on whatever it measures: detection frames and frames that needed more than a check. */
+        final BitSet redetect = new BitSet();
         int warm;
+        int carried;
+        int repaired;
+        int obscuredFaces;
 
         @Override
         public int frames() {
@@ -56,87 +71,179 @@ final class FrameSequence {
         public int warmFrames() {
             return warm;
         }
+
+        @Override
+        public int carriedFrames() {
+            return carried;
+        }
+
+        @Override
+        public int repairedFrames() {
+            return repaired;
+        }
+
+        @Override
+        public int obscuredFaces() {
+            return obscuredFaces;
+        }
     }
 
     private final ModelSet models;
     private final CloakOptimizer optimizer;
-    private final CloakBudget whole;
-    private final CloakBudget warm;
+    private final Plan plan;
+    private final HardFaces hardFaces;
+    private final FaceTracker tracker;
     private final Random random;
 
-    FrameSequence(ModelSet models, CloakOptimizer optimizer, CloakBudget whole, CloakBudget warm, Random random) {
+    FrameSequence(ModelSet models, CloakOptimizer optimizer, Plan plan, HardFaces hardFaces, Random random) {
         this.models = models;
         this.optimizer = optimizer;
-        this.whole = whole;
-        this.warm = warm;
+        this.plan = plan;
+        this.hardFaces = hardFaces;
+        this.tracker = new FaceTracker(models.locator());
         this.random = random;
     }
 
     Pass cloak(FrameSource frames, ImageEncoder encoder, FrameSink sink, FrameListener listener) {
         Pass pass = new Pass();
         List<Track> tracks = List.of();
+        int sinceDetection = 0;
         BufferedImage frame;
         int index = 0;
+        // without re-detection in the publish check nothing would notice a face entering between detections
+        int detectEvery = models.published().redetects() ? plan.detectEvery() : 1;
         while ((frame = CallerFailure.caller(frames::next)) != null) {
             long start = System.nanoTime();
-            List<LocatedFace> faces = models.locator().locate(frame);
-            List<Target> targets = new ArrayList<>();
-            List<float[]> carried = new ArrayList<>();
-            for (LocatedFace face : faces) {
-                targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
-                Track track = closest(tracks, face.box().getBounds());
-                carried.add(track == null ? null : track.chipDelta());
+            List<LocatedFace> faces = null;
+            boolean detected = false;
+            if (!tracks.isEmpty() && sinceDetection + 1 < detectEvery) {
+                faces = tracker.follow(frame, tracks);
             }
-            Frame done = faces.isEmpty() ? new Frame(frame, false, List.of()) : cloakFrame(frame, targets, carried, encoder, index);
+            if (faces == null) {
+                faces = models.locator().locate(frame);
+                detected = true;
+            }
+            Frame done = cloakFrame(frame, faces, matched(faces, tracks, detected), encoder, index);
+            if (!detected && !done.others().isEmpty()) {
+                // a face the tracks do not cover showed up in the published pixels: detect, and cloak the frame again
+                faces = models.locator().locate(frame);
+                detected = true;
+                done = cloakFrame(frame, faces, matched(faces, tracks, true), encoder, index);
+            }
+            sinceDetection = detected ? 0 : sinceDetection + 1;
             tracks = done.tracks();
-            pass.warm += done.warm() ? 1 : 0;
-            pass.targets.add(List.copyOf(targets));
+            pass.warm += done.how() == How.WARM ? 1 : 0;
+            pass.carried += done.how() == How.CARRIED ? 1 : 0;
+            pass.repaired += done.how() == How.REPAIRED ? 1 : 0;
+            pass.obscuredFaces += (int) done.obscured().stream().filter(o -> o).count();
+            pass.targets.add(done.targets());
+            pass.obscured.add(done.obscured());
+            if (detected || (done.how() != How.CARRIED && done.how() != How.NONE)) {
+                pass.redetect.set(index);
+            }
             int i = index;
+            int n = faces.size();
+            boolean warm = done.how() == How.WARM || done.how() == How.CARRIED;
             Duration took = Duration.ofNanos(System.nanoTime() - start);
+            log.debug("frame {}: {} faces, {}{}, {} ms", i, n, done.how(), detected ? ", detected" : "", took.toMillis());
+            Frame published = done;
             CallerFailure.caller(() -> {
-                sink.accept(i, done.pixels());
-                listener.frameDone(i, faces.size(), done.warm(), took);
+                sink.accept(i, published.pixels());
+                listener.frameDone(i, n, warm, took);
             });
             index++;
         }
         return pass;
     }
 
-    /** A frame's pixels to publish, whether its warm start sufficed, and its faces' tracks for the next frame. */
-    private record Frame(BufferedImage pixels, boolean warm, List<Track> tracks) {}
+    /** How a frame's cloak was made: from the carried cloaks with a check alone, with the warm budget, the whole one, repaired. */
+    enum How {
+        NONE, CARRIED, WARM, WHOLE, REPAIRED
+    }
 
-    /** Warm budget when every face was tracked; the whole budget for a new face or a warm frame that fell short. */
-    private Frame cloakFrame(BufferedImage frame, List<Target> targets, List<float[]> carried, ImageEncoder encoder, int index) {
-        CloakOptimizer.InitialGrid start = WarmStart.from(carried);
-        CloakOptimizer.Result result = null;
-        if (!carried.contains(null)) {
-            try {
-                result = optimizer.cloak(frame, targets, warm, encoder, random, start);
-            } catch (CloakFailedException shortOfTheBar) {
-                // a turn of the head or a cut the overlap did not see: the whole budget, from the carried cloak still
+    /** A frame's pixels to publish, how they were made, its faces and their tracks, and faces the check saw beyond them. */
+    private record Frame(BufferedImage pixels, How how, List<Target> targets, List<Boolean> obscured, List<Track> tracks,
+            List<Rectangle2D> others) {}
+
+    /** Per face, the track it continues (null: a new face). A followed frame's faces are its tracks, in order. */
+    private static List<Track> matched(List<LocatedFace> faces, List<Track> tracks, boolean detected) {
+        List<Track> out = new ArrayList<>();
+        for (int f = 0; f < faces.size(); f++) {
+            out.add(detected ? closest(tracks, faces.get(f).box()) : tracks.get(f));
+        }
+        return out;
+    }
+
+    private Frame cloakFrame(BufferedImage frame, List<LocatedFace> faces, List<Track> from, ImageEncoder encoder, int index) {
+        if (faces.isEmpty()) {
+            return new Frame(frame, How.NONE, List.of(), List.of(), List.of(), List.of());
+        }
+        List<Target> targets = new ArrayList<>();
+        List<float[]> carried = new ArrayList<>();
+        List<Integer> hidden = new ArrayList<>();
+        for (int f = 0; f < faces.size(); f++) {
+            LocatedFace face = faces.get(f);
+            targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
+            Track track = from.get(f);
+            carried.add(track == null ? null : track.chipDelta());
+            if (track != null && track.obscured()) {
+                hidden.add(f);
             }
         }
-        boolean warmSufficed = result != null;
-        if (result == null) {
-            try {
-                result = optimizer.cloak(frame, targets, whole, encoder, random, start);
-            } catch (CloakFailedException failed) {
-                throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
+        try {
+            if (!hidden.isEmpty()) {
+                // a face hidden in the last frame stays hidden while it is followed: one repair pass per face, not per frame
+                HardFaces.Outcome o = hardFaces.obscured(frame, targets, hidden, carried, encoder, random, false);
+                return frame(o, How.WHOLE, faces, targets);
             }
+            CloakOptimizer.InitialGrid start = WarmStart.from(carried);
+            CloakOptimizer.Result result = null;
+            How how = How.WHOLE;
+            if (!carried.contains(null)) {
+                result = optimizer.attempt(frame, targets, plan.carry(), encoder, random, start);
+                how = How.CARRIED;
+                if (!result.cleared()) {
+                    result = optimizer.attempt(frame, targets, plan.warm(), encoder, random, start);
+                    how = How.WARM;
+                }
+            }
+            if (result == null || !result.cleared()) {
+                // a turn of the head or a cut the tracking did not see: the whole budget, from the carried cloak still
+                result = optimizer.attempt(frame, targets, plan.whole(), encoder, random, start);
+                how = How.WHOLE;
+            }
+            if (result.cleared()) {
+                HardFaces.Outcome o = HardFaces.Outcome.of(result, false);
+                if (how == How.CARRIED) {
+                    // the next frame carries the cloak as it was made, not as read back from this frame's grid: every
+                    // read-back resamples it, and a cloak carried through a few frames that way fades
+                    o = new HardFaces.Outcome(o.result(), o.faces(), o.obscured(), carried, false);
+                }
+                return frame(o, how, faces, targets);
+            }
+            HardFaces.Outcome settled = hardFaces.settle(frame, targets, result, encoder, random);
+            return frame(settled, How.REPAIRED, faces, targets);
+        } catch (CloakFailedException failed) {
+            throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
         }
+    }
+
+    private static Frame frame(HardFaces.Outcome o, How how, List<LocatedFace> faces, List<Target> targets) {
         List<Track> tracks = new ArrayList<>();
         for (int f = 0; f < targets.size(); f++) {
-            tracks.add(new Track(targets.get(f).box(), result.chipDeltas().get(f)));
+            LocatedFace face = faces.get(f);
+            tracks.add(new Track(face.box(), face.score(), face.landmarks(), o.chipDeltas().get(f), o.obscured().get(f)));
         }
-        return new Frame(result.composed(), warmSufficed, tracks);
+        return new Frame(o.result().composed(), how, List.copyOf(targets), List.copyOf(o.obscured()), tracks,
+                o.result().otherFaces());
     }
 
     /** The track whose last box overlaps {@code box} most, if at least {@link #SAME_FACE_IOU}. */
-    private static Track closest(List<Track> tracks, Rectangle box) {
+    private static Track closest(List<Track> tracks, Rectangle2D box) {
         Track best = null;
         double bestIou = SAME_FACE_IOU;
         for (Track t : tracks) {
-            double iou = iou(t.box(), box);
+            double iou = FaceTracker.iou(t.box(), box);
             if (iou >= bestIou) {
                 best = t;
                 bestIou = iou;

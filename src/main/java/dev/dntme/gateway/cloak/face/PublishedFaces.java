@@ -44,8 +44,20 @@ public final class PublishedFaces implements AutoCloseable {
         this.redetect = redetect;
     }
 
+    /**
+     * What the re-detection found: per face box, the 68-landmark sets a scraper could fit on the published pixels, and
+     * the detections that belong to no box (a face the caller did not know of; empty without re-detection).
+     */
+    public record Found(List<List<float[]>> alignments, List<Rectangle2D> others) {}
+
     /** Per face box, the 68-landmark sets a scraper could fit on {@code published} (never null; may be empty). */
     public List<List<float[]>> alignments(BufferedImage published, List<Rectangle2D> boxes) {
+        return search(published, boxes).alignments();
+    }
+
+    /** {@link #alignments}, and the detections that overlap none of the boxes. */
+    public Found search(BufferedImage published, List<Rectangle2D> boxes) {
+        List<Rectangle2D> others = new ArrayList<>();
         List<List<float[]>> out = new ArrayList<>();
         List<float[]> own = landmarks.landmarks(published, boxes);
         for (float[] points : own) {
@@ -72,6 +84,8 @@ public final class PublishedFaces implements AutoCloseable {
                     if (best >= 0) {
                         found.add(d.box());
                         owner.add(best);
+                    } else {
+                        others.add(d.box());
                     }
                 }
             }
@@ -82,7 +96,12 @@ public final class PublishedFaces implements AutoCloseable {
                 }
             }
         }
-        return out;
+        return new Found(out, others);
+    }
+
+    /** Whether {@link #search} looks for faces beyond the given boxes. */
+    public boolean redetects() {
+        return redetect;
     }
 
     static double iou(Rectangle2D a, Rectangle2D b) {

@@ -17,6 +17,14 @@ public interface FrameWriter extends Closeable {
      */
     byte[] encodeStill(BufferedImage frame);
 
+    /**
+     * Whether {@link #encodeStill} may run on one thread while {@link #write} runs on another (their encoders share no
+     * state); the calls of each stay on one thread at a time.
+     */
+    default boolean stillsWhileWriting() {
+        return false;
+    }
+
     /** Appends a frame (same size as the header's canvas, the frame's own timing). */
     void write(MediaFrame frame);
 

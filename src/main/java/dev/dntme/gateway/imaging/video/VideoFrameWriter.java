@@ -113,6 +113,12 @@ final class VideoFrameWriter implements FrameWriter {
         }
     }
 
+    /** The still has its own encoder context; libavcodec contexts are independent of each other. */
+    @Override
+    public boolean stillsWhileWriting() {
+        return true;
+    }
+
     @Override
     public byte[] encodeStill(BufferedImage frame) {
         if (still == null) {

@@ -1,0 +1,226 @@
+package dev.dntme.gateway.cloak.engine;
+
+import dev.dntme.gateway.cloak.CloakBudget;
+import dev.dntme.gateway.cloak.CloakEngine.ImageEncoder;
+import dev.dntme.gateway.cloak.CloakFailedException;
+import dev.dntme.gateway.cloak.attack.CloakOptimizer;
+import dev.dntme.gateway.cloak.attack.Ssim;
+import dev.dntme.gateway.cloak.attack.Target;
+import dev.dntme.gateway.cloak.attack.WarmStart;
+import dev.dntme.gateway.cloak.face.FaceAligner;
+import dev.dntme.gateway.cloak.face.LocatedFace;
+import dev.dntme.gateway.cloak.recognition.Recognizer;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A photo or frame in which some face could not be protected within its level's budget. First a repair pass: the
+ * next level's optimiser and budget from a fresh start (a carried or unlucky start is not the reason it fell short).
+ * If a face still falls short, it is obscured ({@link Obscurer}) when the policy allows, and the other faces are
+ * cloaked around it; otherwise the photo fails closed. An obscured face must clear the same bar as a cloaked one,
+ * at its own alignment and wherever the detector still finds it, or the photo fails closed.
+ */
+final class HardFaces {
+
+    /** The repair pass's optimiser and budget (the next level up, or the top level again with more rounds). */
+    record Repair(CloakOptimizer optimizer, CloakBudget budget) {}
+
+    /**
+     * @param faces      per target, measured on the published bytes
+     * @param obscured   per target, whether it was obscured instead of cloaked
+     * @param chipDeltas per target, its cloak in chip coordinates for the next frame (null: obscured)
+     */
+    record Outcome(CloakOptimizer.Result result, List<CloakOptimizer.FaceResult> faces, List<Boolean> obscured,
+            List<float[]> chipDeltas, boolean repaired) {
+
+        static Outcome of(CloakOptimizer.Result r, boolean repaired) {
+            List<Boolean> none = new ArrayList<>();
+            r.faces().forEach(f -> none.add(false));
+            return new Outcome(r, r.faces(), none, r.chipDeltas(), repaired);
+        }
+
+        int obscuredCount() {
+            return (int) obscured.stream().filter(o -> o).count();
+        }
+    }
+
+    private final ModelSet models;
+    private final CloakOptimizer optimizer;
+    private final CloakBudget whole;
+    private final Repair repair;
+    private final boolean obscure;
+
+    /**
+     * @param repair  null: no repair pass
+     * @param obscure false: a face the repair pass cannot protect fails the photo closed
+     */
+    HardFaces(ModelSet models, CloakOptimizer optimizer, CloakBudget whole, Repair repair, boolean obscure) {
+        this.models = models;
+        this.optimizer = optimizer;
+        this.whole = whole;
+        this.repair = repair;
+        this.obscure = obscure;
+    }
+
+    /** After {@code failed} left some face short: the repair pass, then obscuring or failing closed. */
+    Outcome settle(BufferedImage image, List<Target> targets, CloakOptimizer.Result failed, ImageEncoder encoder, Random random) {
+        CloakOptimizer.Result r = failed;
+        boolean repaired = false;
+        if (repair != null) {
+            r = repair.optimizer().attempt(image, targets, repair.budget(), encoder, random, null);
+            repaired = true;
+            if (r.cleared()) {
+                return Outcome.of(r, true);
+            }
+        }
+        if (!obscure) {
+            throw shortFace(r);
+        }
+        List<Integer> hard = new ArrayList<>();
+        for (int f = 0; f < targets.size(); f++) {
+            if (!r.faces().get(f).cleared()) {
+                hard.add(f);
+            }
+        }
+        return obscured(image, targets, hard, r.chipDeltas(), encoder, random, repaired);
+    }
+
+    /**
+     * The faces in {@code hard} obscured, the others cloaked from their {@code carried} cloaks (null entries: fresh); a
+     * face that then falls short joins the obscured ones. Each obscured face is checked on the published bytes.
+     */
+    Outcome obscured(BufferedImage image, List<Target> targets, List<Integer> hard, List<float[]> carried,
+            ImageEncoder encoder, Random random, boolean repaired) {
+        List<Integer> hidden = new ArrayList<>(hard);
+        for (Obscurer.Mode mode : Obscurer.Mode.values()) {
+            while (true) {
+                List<Rectangle> boxes = new ArrayList<>();
+                List<Rectangle> areas = new ArrayList<>();
+                for (int f : hidden) {
+                    Target t = targets.get(f);
+                    boxes.add(t.box());
+                    areas.add(Obscurer.area(t.box(), t.chipToImage(), image.getWidth(), image.getHeight()));
+                }
+                BufferedImage masked = Obscurer.obscure(image, boxes, areas, mode);
+                List<Target> rest = new ArrayList<>();
+                List<float[]> starts = new ArrayList<>();
+                for (int f = 0; f < targets.size(); f++) {
+                    if (!hidden.contains(f)) {
+                        rest.add(targets.get(f));
+                        starts.add(carried.get(f));
+                    }
+                }
+                CloakOptimizer.Result r = rest.isEmpty() ? encodedAsIs(masked, encoder)
+                        : optimizer.attempt(masked, rest, whole, encoder, random, WarmStart.from(starts));
+                if (!r.cleared()) {
+                    int k = 0;
+                    for (int f = 0; f < targets.size(); f++) {
+                        if (!hidden.contains(f) && !r.faces().get(k++).cleared()) {
+                            hidden.add(f);
+                        }
+                    }
+                    continue;
+                }
+                List<CloakOptimizer.FaceResult> hiddenFaces = measureHidden(image, r.published(), targets, hidden, areas);
+                if (hiddenFaces == null) {
+                    break; // the mosaic still links somewhere: the flat fill next
+                }
+                return merge(r, targets, hidden, hiddenFaces, repaired);
+            }
+        }
+        throw new CloakFailedException("a face could be neither cloaked nor obscured past the bar");
+    }
+
+    /**
+     * The published distances of the obscured faces, or null when one of them is not hidden: under the fail bar at its
+     * own alignment while its area is not one flat colour ({@link Obscurer#isFlat}), or under it where the detector finds
+     * a face on it.
+     */
+    private List<CloakOptimizer.FaceResult> measureHidden(BufferedImage original, BufferedImage published, List<Target> targets,
+            List<Integer> hidden, List<Rectangle> areas) {
+        Recognizer recognizer = models.recognizers().get(0);
+        List<float[]> shown = new ArrayList<>();
+        List<float[]> clean = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        int own = hidden.size();
+        for (int f : hidden) {
+            shown.add(FaceAligner.extractChip(published, targets.get(f).chipToImage()));
+            clean.add(FaceAligner.extractChip(original, targets.get(f).chipToImage()));
+            owner.add(f);
+        }
+        // wherever a scraper's detector still finds a face on the obscured area, measured at its alignment too
+        for (LocatedFace found : models.locator().locate(published)) {
+            for (int f : hidden) {
+                if (FrameSequence.iou(found.box().getBounds(), targets.get(f).box()) >= FrameSequence.SAME_FACE_IOU) {
+                    shown.add(FaceAligner.extractChip(published, found.chipToImage()));
+                    clean.add(FaceAligner.extractChip(original, targets.get(f).chipToImage()));
+                    owner.add(f);
+                }
+            }
+        }
+        List<float[]> all = new ArrayList<>(shown);
+        all.addAll(clean);
+        float[][] desc = recognizer.describe(all.toArray(new float[0][]));
+        double[] distance = new double[targets.size()];
+        java.util.Arrays.fill(distance, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < shown.size(); i++) {
+            double d = recognizer.distance(desc[i], desc[shown.size() + i]);
+            boolean flat = i < own && Obscurer.isFlat(published, areas.get(i));
+            if (!whole.clearsFailBar(d) && !flat) {
+                return null;
+            }
+            distance[owner.get(i)] = Math.min(distance[owner.get(i)], d);
+        }
+        List<CloakOptimizer.FaceResult> out = new ArrayList<>();
+        for (int f : hidden) {
+            Rectangle box = targets.get(f).box();
+            out.add(new CloakOptimizer.FaceResult(box, distance[f], Ssim.of(original, published, box), true));
+        }
+        return out;
+    }
+
+    private static Outcome merge(CloakOptimizer.Result r, List<Target> targets, List<Integer> hidden,
+            List<CloakOptimizer.FaceResult> hiddenFaces, boolean repaired) {
+        List<CloakOptimizer.FaceResult> faces = new ArrayList<>();
+        List<Boolean> obscured = new ArrayList<>();
+        List<float[]> deltas = new ArrayList<>();
+        int k = 0;
+        for (int f = 0; f < targets.size(); f++) {
+            int h = hidden.indexOf(f);
+            if (h >= 0) {
+                faces.add(hiddenFaces.get(h));
+                obscured.add(true);
+                deltas.add(null);
+            } else {
+                faces.add(r.faces().get(k));
+                obscured.add(false);
+                deltas.add(r.chipDeltas().get(k));
+                k++;
+            }
+        }
+        return new Outcome(r, faces, obscured, deltas, repaired);
+    }
+
+    /** An image with nothing left to cloak, encoded as publishing will and read back. */
+    private static CloakOptimizer.Result encodedAsIs(BufferedImage image, ImageEncoder encoder) {
+        byte[] bytes = encoder.encode(image);
+        return new CloakOptimizer.Result(bytes, CloakOptimizer.decode(bytes), List.of(), 0, 0, image, List.of(), List.of());
+    }
+
+    /** The fail-closed message of the first face that did not clear. */
+    static CloakFailedException shortFace(CloakOptimizer.Result r) {
+        for (CloakOptimizer.FaceResult f : r.faces()) {
+            if (!f.cleared()) {
+                Rectangle b = f.box();
+                return new CloakFailedException(String.format(Locale.ROOT,
+                        "face at %d,%d %dx%d is still %.3f from its original (SSIM %.3f) after the repair pass", b.x, b.y, b.width,
+                        b.height, f.distance(), f.ssim()));
+            }
+        }
+        return new CloakFailedException("a face fell short");
+    }
+}
