@@ -9,11 +9,14 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.BatchMode;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.ConvKernel;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxOps.Kernel;
-import dev.dntme.gateway.cloak.nets.onnx.OnnxProto.Node;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.GraphProto;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.ModelProto;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.NodeProto;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.TensorProto;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -74,7 +77,7 @@ public final class OnnxGraph implements AutoCloseable {
     private enum Kind { CONSTANT, SHAPE_ONLY, DATA }
 
     /** One node to run per pass: its kernel and the value slots it reads and writes. */
-    private record Step(Node node, Kernel kernel, int[] in, int[] out, boolean shapeOnly) {}
+    private record Step(NodeProto node, Kernel kernel, int[] in, int[] out, boolean shapeOnly) {}
 
     private final NDManager manager;
     private final String name;
@@ -165,7 +168,7 @@ public final class OnnxGraph implements AutoCloseable {
             throw new IllegalArgumentException("SHA-256 mismatch for " + name + ": expected " + expectedSha256
                     + ", file has " + actual + "; refusing to load it");
         }
-        return fromModel(parent, name, OnnxProto.parseModel(ByteBuffer.wrap(bytes)), optimise);
+        return fromModel(parent, name, OnnxModel.parse(bytes), optimise);
     }
 
     /** The op types this interpreter implements. */
@@ -173,61 +176,62 @@ public final class OnnxGraph implements AutoCloseable {
         return OnnxOps.supported();
     }
 
-    private static OnnxGraph fromModel(NDManager parent, String name, OnnxProto.Model model, boolean optimise) {
-        Long opset = model.opsets().get("");
+    private static OnnxGraph fromModel(NDManager parent, String name, ModelProto model, boolean optimise) {
+        Long opset = OnnxModel.opsets(model).get("");
         if (opset == null || opset < OnnxOps.MIN_OPSET || opset > OnnxOps.MAX_OPSET) {
             throw new UnsupportedOnnxException(name + ": ONNX opset " + opset + " (supported " + OnnxOps.MIN_OPSET + ".."
                     + OnnxOps.MAX_OPSET + ")");
         }
-        OnnxProto.Graph g = model.graph();
+        GraphProto g = model.getGraph();
         NDManager manager = parent.newSubManager();
         try {
             Map<String, Integer> slots = new HashMap<>();
             List<NDArray> constantList = new ArrayList<>();
             List<Kind> kinds = new ArrayList<>();
-            for (OnnxProto.Tensor t : g.initializers()) {
-                slots.put(t.name(), slots.size());
-                constantList.add(t.toNd(manager));
+            for (TensorProto t : g.getInitializerList()) {
+                slots.put(t.getName(), slots.size());
+                constantList.add(OnnxTensor.of(t).toNd(manager));
                 kinds.add(Kind.CONSTANT);
             }
-            List<OnnxProto.ValueInfo> inputs = g.inputs().stream().filter(v -> !slots.containsKey(v.name())).toList();
-            if (inputs.size() != 1 || inputs.get(0).dims().length != 4 || g.outputs().size() != 1) {
+            List<ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !slots.containsKey(v.getName())).toList();
+            if (inputs.size() != 1 || OnnxModel.dims(inputs.get(0)).length != 4 || g.getOutputCount() != 1) {
                 throw new UnsupportedOnnxException(name + ": expected one NCHW input and one output, found inputs "
-                        + inputs.stream().map(OnnxProto.ValueInfo::name).toList() + " and " + g.outputs().size() + " outputs");
+                        + inputs.stream().map(ValueInfoProto::getName).toList() + " and " + g.getOutputCount() + " outputs");
             }
             int inputSlot = slots.size();
-            slots.put(inputs.get(0).name(), inputSlot);
+            slots.put(inputs.get(0).getName(), inputSlot);
+            long[] inputDims = OnnxModel.dims(inputs.get(0));
             constantList.add(null);
             kinds.add(Kind.DATA);
 
             List<Step> steps = new ArrayList<>();
-            for (Node node : g.nodes()) {
-                int[] in = new int[node.inputs().size()];
+            for (NodeProto node : g.getNodeList()) {
+                int[] in = new int[node.getInputCount()];
                 NDArray[] known = new NDArray[in.length];
                 Kind kind = Kind.CONSTANT;
                 for (int k = 0; k < in.length; k++) {
-                    String input = node.inputs().get(k);
+                    String input = node.getInput(k);
                     if (input.isEmpty()) {
                         in[k] = -1;
                         continue;
                     }
                     Integer slot = slots.get(input);
                     if (slot == null) {
-                        throw new UnsupportedOnnxException(name + ": " + node.describe() + " reads '" + input
+                        throw new UnsupportedOnnxException(name + ": " + OnnxModel.describe(node) + " reads '" + input
                                 + "' before any node makes it (nodes must be in topological order)");
                     }
                     in[k] = slot;
                     known[k] = constantList.get(slot);
                     kind = max(kind, kinds.get(slot));
                 }
-                if (node.opType().equals("Shape") && kind == Kind.DATA) {
+                if (node.getOpType().equals("Shape") && kind == Kind.DATA) {
                     kind = Kind.SHAPE_ONLY; // reads the input's shape, not its values
                 }
                 Kernel kernel = OnnxOps.compile(node, opset, known);
-                if (kind == Kind.DATA && node.opType().equals("Cast")) {
+                if (kind == Kind.DATA && node.getOpType().equals("Cast")) {
                     kernel = differentiableCast(node, kernel);
                 }
-                int[] out = new int[node.outputs().size()];
+                int[] out = new int[node.getOutputCount()];
                 NDArray[] values = null;
                 if (kind == Kind.CONSTANT) { // fold: computed once, now, into the model's manager
                     NDArray[] args = new NDArray[in.length];
@@ -238,7 +242,7 @@ public final class OnnxGraph implements AutoCloseable {
                 }
                 for (int k = 0; k < out.length; k++) {
                     out[k] = slots.size();
-                    slots.put(node.outputs().get(k), out[k]);
+                    slots.put(node.getOutput(k), out[k]);
                     constantList.add(values == null ? null : settle(values[k], manager));
                     kinds.add(kind);
                 }
@@ -246,9 +250,9 @@ public final class OnnxGraph implements AutoCloseable {
                     steps.add(new Step(node, kernel, in, out, kind == Kind.SHAPE_ONLY));
                 }
             }
-            Integer outputSlot = slots.get(g.outputs().get(0).name());
+            Integer outputSlot = slots.get(g.getOutput(0).getName());
             if (outputSlot == null || kinds.get(outputSlot) != Kind.DATA) {
-                throw new UnsupportedOnnxException(name + ": the output '" + g.outputs().get(0).name() + "' does not depend on the input");
+                throw new UnsupportedOnnxException(name + ": the output '" + g.getOutput(0).getName() + "' does not depend on the input");
             }
             if (optimise) {
                 steps = foldConvAffine(steps, constantList, outputSlot, manager);
@@ -256,11 +260,11 @@ public final class OnnxGraph implements AutoCloseable {
             NDArray[] constants = dropUnused(constantList.toArray(new NDArray[0]), steps);
             List<String> report = new ArrayList<>();
             OnnxGraph graph = new OnnxGraph(manager, name, List.copyOf(steps), constants, inputSlot, outputSlot,
-                    inputs.get(0).dims(), report);
+                    inputDims, report);
             if (optimise) {
                 // the same graph with each conv's checked batch mode (a new instance: its steps are final)
                 graph = new OnnxGraph(manager, name, graph.chooseConvBatchModes(report), constants, inputSlot, outputSlot,
-                        inputs.get(0).dims(), List.copyOf(report));
+                        inputDims, List.copyOf(report));
             }
             graph.outputSize = graph.selfCheck();
             return graph;
@@ -299,7 +303,7 @@ public final class OnnxGraph implements AutoCloseable {
                     break;
                 }
                 Step next = out.get(j);
-                String op = next.node().opType();
+                String op = next.node().getOpType();
                 if (!(op.equals("Add") || op.equals("Mul")) || next.in().length != 2 || next.in()[0] == next.in()[1]) {
                     break;
                 }
@@ -309,9 +313,8 @@ public final class OnnxGraph implements AutoCloseable {
                     break;
                 }
                 ConvKernel folded = op.equals("Add") ? ck.plusBias(c, manager) : ck.times(c, manager);
-                OnnxProto.Node n = conv.node();
-                OnnxProto.Node merged = new OnnxProto.Node(n.name() + "+" + next.node().name(), n.opType(), n.domain(),
-                        n.inputs(), next.node().outputs(), n.attributes());
+                NodeProto merged = conv.node().toBuilder().setName(conv.node().getName() + "+" + next.node().getName())
+                        .clearOutput().addAllOutput(next.node().getOutputList()).build();
                 out.set(i, new Step(merged, folded, conv.in(), next.out(), false));
                 out.remove(j);
             }
@@ -352,7 +355,7 @@ public final class OnnxGraph implements AutoCloseable {
                 if (s.kernel() instanceof ConvKernel ck) {
                     Shape one = v[s.in()[0]].getShape();
                     BatchMode mode = BatchMode.PER_SAMPLE;
-                    StringBuilder line = new StringBuilder(s.node().describe() + " input " + one + " " + ck.describe() + ":");
+                    StringBuilder line = new StringBuilder(OnnxModel.describe(s.node()) + " input " + one + " " + ck.describe() + ":");
                     for (BatchMode candidate : ck.patchable() ? new BatchMode[] {BatchMode.BATCHED, BatchMode.PATCHES}
                             : new BatchMode[] {BatchMode.BATCHED}) {
                         double[] err = convError(ck, candidate, one, pass);
@@ -427,11 +430,11 @@ public final class OnnxGraph implements AutoCloseable {
     }
 
     /** DJL's type conversion is not recorded by autograd: a Cast of data values must be a no-op or it is refused. */
-    private static Kernel differentiableCast(Node node, Kernel cast) {
+    private static Kernel differentiableCast(NodeProto node, Kernel cast) {
         return (in, m) -> {
             NDArray[] out = cast.run(in, m);
             if (out[0] != in[0]) {
-                throw new UnsupportedOnnxException(node.describe() + ": a type-changing Cast of input-dependent values ("
+                throw new UnsupportedOnnxException(OnnxModel.describe(node) + ": a type-changing Cast of input-dependent values ("
                         + in[0].getDataType() + ") would cut the gradient");
             }
             return out;
@@ -488,7 +491,7 @@ public final class OnnxGraph implements AutoCloseable {
         Map<String, NDArray> named = new java.util.LinkedHashMap<>();
         for (Step step : steps) {
             for (int k = 0; k < step.out().length; k++) {
-                named.put(step.node().outputs().get(k), v[step.out()[k]]);
+                named.put(step.node().getOutput(k), v[step.out()[k]]);
             }
         }
         return named;

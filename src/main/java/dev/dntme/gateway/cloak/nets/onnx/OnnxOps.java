@@ -11,8 +11,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import dev.dntme.gateway.cloak.nets.onnx.OnnxProto.Attribute;
-import dev.dntme.gateway.cloak.nets.onnx.OnnxProto.Node;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.AttributeProto;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.AttributeProto.AttributeType;
+import dev.dntme.gateway.cloak.nets.onnx.proto.Onnx.NodeProto;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -98,78 +99,83 @@ final class OnnxOps {
     /**
      * @param constants the inputs' values where known at load (initializers, folded constants), else null
      */
-    static Kernel compile(Node node, long opset, NDArray[] constants) {
-        if (!node.domain().isEmpty()) {
-            throw new UnsupportedOnnxException("unsupported operator domain '" + node.domain() + "' of " + node.describe());
+    static Kernel compile(NodeProto node, long opset, NDArray[] constants) {
+        String domain = OnnxModel.domain(node);
+        if (!domain.isEmpty()) {
+            throw new UnsupportedOnnxException("unsupported operator domain '" + domain + "' of " + OnnxModel.describe(node));
         }
-        Compiler c = OPS.get(node.opType());
+        Compiler c = OPS.get(node.getOpType());
         if (c == null) {
-            throw new UnsupportedOnnxException("unsupported ONNX operator " + node.describe()
+            throw new UnsupportedOnnxException("unsupported ONNX operator " + OnnxModel.describe(node)
                     + "; this interpreter implements " + supported());
         }
-        return c.compile(new Site(node, opset, constants));
+        return c.compile(new Site(node, opset, constants, OnnxModel.attributes(node)));
     }
 
     /** A node being compiled, with checked access to its attributes and load-time inputs. */
-    private record Site(Node node, long opset, NDArray[] constants) {
+    private record Site(NodeProto node, long opset, NDArray[] constants, Map<String, AttributeProto> attributes) {
 
         UnsupportedOnnxException unsupported(String what) {
-            return new UnsupportedOnnxException(node.describe() + ": " + what + " is not supported");
+            return new UnsupportedOnnxException(describe() + ": " + what + " is not supported");
+        }
+
+        String describe() {
+            return OnnxModel.describe(node);
         }
 
         /** Refuses any attribute not named here, and an input count outside [min, max]. */
-        void allow(int minInputs, int maxInputs, String... attributes) {
-            Set<String> allowed = Set.of(attributes);
-            for (String a : node.attributes().keySet()) {
+        void allow(int minInputs, int maxInputs, String... allowedNames) {
+            Set<String> allowed = Set.of(allowedNames);
+            for (String a : this.attributes.keySet()) {
                 if (!allowed.contains(a)) {
                     throw unsupported("attribute '" + a + "'");
                 }
             }
-            int n = node.inputs().size();
+            int n = node.getInputCount();
             if (n < minInputs || n > maxInputs) {
                 throw unsupported(n + " inputs");
             }
         }
 
         boolean has(String name) {
-            return node.attributes().containsKey(name);
+            return attributes.containsKey(name);
         }
 
-        private Attribute attr(String name, int type) {
-            Attribute a = node.attributes().get(name);
-            if (a != null && a.type() != type) {
-                throw unsupported("attribute '" + name + "' of type " + a.type());
+        private AttributeProto attr(String name, AttributeType type) {
+            AttributeProto a = attributes.get(name);
+            if (a != null && a.getType() != type) {
+                throw unsupported("attribute '" + name + "' of type " + a.getType());
             }
             return a;
         }
 
         long i(String name, long otherwise) {
-            Attribute a = attr(name, Attribute.INT);
-            return a == null ? otherwise : a.i();
+            AttributeProto a = attr(name, AttributeType.INT);
+            return a == null ? otherwise : a.getI();
         }
 
         float f(String name, float otherwise) {
-            Attribute a = attr(name, Attribute.FLOAT);
-            return a == null ? otherwise : a.f();
+            AttributeProto a = attr(name, AttributeType.FLOAT);
+            return a == null ? otherwise : a.getF();
         }
 
         long[] ints(String name, long[] otherwise) {
-            Attribute a = attr(name, Attribute.INTS);
-            return a == null ? otherwise : a.ints();
+            AttributeProto a = attr(name, AttributeType.INTS);
+            return a == null ? otherwise : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
         }
 
         String s(String name, String otherwise) {
-            Attribute a = attr(name, Attribute.STRING);
-            return a == null ? otherwise : a.s();
+            AttributeProto a = attr(name, AttributeType.STRING);
+            return a == null ? otherwise : a.getS().toStringUtf8();
         }
 
-        OnnxProto.Tensor t(String name) {
-            Attribute a = attr(name, Attribute.TENSOR);
-            return a == null ? null : a.t();
+        OnnxTensor t(String name) {
+            AttributeProto a = attr(name, AttributeType.TENSOR);
+            return a == null ? null : OnnxTensor.of(a.getT());
         }
 
         boolean present(int input) {
-            return input < node.inputs().size() && !node.inputs().get(input).isEmpty();
+            return input < node.getInputCount() && !node.getInput(input).isEmpty();
         }
 
         /** The load-time value of an input, or an error naming what must be constant. */
@@ -242,7 +248,7 @@ final class OnnxOps {
 
     private static Kernel cast(Site s) {
         s.allow(1, 1, "to");
-        DataType to = OnnxProto.Tensor.djlType((int) s.i("to", -1), s.node().describe());
+        DataType to = OnnxTensor.djlType((int) s.i("to", -1), s.describe());
         // DJL's cast does not record autograd: the interpreter only lets shape-only or constant values through
         // a type-changing Cast (checked when the graph is analysed), so a no-op cast is returned as is.
         return (in, m) -> new NDArray[] {in[0].getDataType() == to ? in[0] : in[0].toType(to, false)};
@@ -658,7 +664,7 @@ final class OnnxOps {
         s.allow(1, 2, "axis", "split");
         long axis = s.i("axis", 0);
         long[] sizes = s.present(1) ? s.constantLongs(1, "Split sizes") : s.ints("split", null);
-        int outputs = s.node().outputs().size();
+        int outputs = s.node().getOutputCount();
         if (sizes != null && sizes.length != outputs) {
             throw s.unsupported(sizes.length + " split sizes for " + outputs + " outputs");
         }
@@ -672,7 +678,7 @@ final class OnnxOps {
                 cuts[k] = at;
             }
             if (sizes == null && dim % outputs != 0) {
-                throw new UnsupportedOnnxException(s.node().describe() + ": " + dim + " does not split evenly");
+                throw new UnsupportedOnnxException(s.describe() + ": " + dim + " does not split evenly");
             }
             return new NDList(in[0].split(cuts, a)).toArray(new NDArray[0]);
         };
@@ -696,7 +702,7 @@ final class OnnxOps {
                 int a = (int) (ax == null ? k : ax[k] < 0 ? ax[k] + rank : ax[k]);
                 long step = sp == null ? 1 : sp[k];
                 if (step <= 0) {
-                    throw new UnsupportedOnnxException(s.node().describe() + ": slice step " + step + " is not supported");
+                    throw new UnsupportedOnnxException(s.describe() + ": slice step " + step + " is not supported");
                 }
                 long dim = sh.get(a);
                 range[a] = new long[] {clamp(st[k], dim), clamp(en[k], dim), step};
@@ -756,8 +762,8 @@ final class OnnxOps {
 
     private static Kernel constantOfShape(Site s) {
         s.allow(1, 1, "value");
-        OnnxProto.Tensor value = s.t("value");
-        DataType type = value == null ? DataType.FLOAT32 : OnnxProto.Tensor.djlType(value.dataType(), s.node().describe());
+        OnnxTensor value = s.t("value");
+        DataType type = value == null ? DataType.FLOAT32 : OnnxTensor.djlType(value.dataType(), s.describe());
         if (value != null && value.dims().length > 1) {
             throw s.unsupported("a value of shape " + Arrays.toString(value.dims()));
         }
@@ -792,7 +798,7 @@ final class OnnxOps {
 
     private static Kernel constant(Site s) {
         s.allow(0, 0, "value");
-        OnnxProto.Tensor value = s.t("value");
+        OnnxTensor value = s.t("value");
         if (value == null) {
             throw s.unsupported("Constant without a tensor 'value' (value_float, value_ints, ...)");
         }
