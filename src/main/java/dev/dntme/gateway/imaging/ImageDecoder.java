@@ -19,6 +19,11 @@ import org.springframework.stereotype.Component;
  * Decodes untrusted uploads: format by magic bytes, limits checked on the header's dimensions before
  * any pixel is decoded, first frame only, orientation applied, metadata dropped. Any decoder failure is
  * the client's bad input (400/415), never a 500.
+ *
+ * <p>Colours come out in sRGB: an embedded ICC profile (a Display P3 photo's, say) is applied here, at decode, so
+ * the cloak works on sRGB values and the public copy, which carries no profile, looks like the original everywhere.
+ * The JPEG and WebP readers (TwelveMonkeys) convert to sRGB themselves; PNG's iCCP is applied by
+ * {@link PngIccProfile}, which also says why the profile is converted rather than kept. GIF has no profile.
  */
 @Component
 public class ImageDecoder {
@@ -49,7 +54,8 @@ public class ImageDecoder {
         }
         BufferedImage frame = readFirstFrame(bytes, format);
         PhotoMetadata metadata = PhotoMetadata.read(bytes);
-        BufferedImage upright = Orientation.apply(normalise(frame), metadata.orientation());
+        BufferedImage srgb = format == ImageFormat.PNG ? PngIccProfile.toSrgb(normalise(frame), bytes) : normalise(frame);
+        BufferedImage upright = Orientation.apply(srgb, metadata.orientation());
         return new DecodedImage(upright, format, metadata.dataMiningProhibited());
     }
 

@@ -8,8 +8,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,11 +48,11 @@ public final class TfjsGraphModel implements AutoCloseable {
 
     private final NDManager manager;
     private final Map<String, Node> nodes;
-    private final Map<String, TfjsWeights.Tensor> constants;
+    private final TfjsWeights constants;
     private final Map<String, NDArray> prepared = new HashMap<>();
     private final String input;
 
-    private TfjsGraphModel(NDManager manager, Map<String, Node> nodes, Map<String, TfjsWeights.Tensor> constants, String input) {
+    private TfjsGraphModel(NDManager manager, Map<String, Node> nodes, TfjsWeights constants, String input) {
         this.manager = manager;
         this.nodes = nodes;
         this.constants = constants;
@@ -73,17 +71,7 @@ public final class TfjsGraphModel implements AutoCloseable {
             throw new UncheckedIOException("cannot read " + classpathJson, e);
         }
         String dir = classpathJson.contains("/") ? classpathJson.substring(0, classpathJson.lastIndexOf('/')) : "";
-        Map<String, TfjsWeights.Tensor> constants = new HashMap<>();
-        for (JsonNode group : root.get("weightsManifest")) {
-            ByteBuffer shard = readShards(dir, group.get("paths"));
-            for (JsonNode w : group.get("weights")) {
-                TfjsWeights.Tensor t = decode(w, shard);
-                constants.put(t.name(), t);
-            }
-            if (shard.hasRemaining()) {
-                throw new IllegalStateException(classpathJson + ": " + shard.remaining() + " bytes left after the last tensor");
-            }
-        }
+        TfjsWeights constants = TfjsWeights.fromManifest(dir, root.get("weightsManifest"), classpathJson);
         Map<String, Node> nodes = new LinkedHashMap<>();
         String input = null;
         for (JsonNode n : root.get("modelTopology").get("node")) {
@@ -102,7 +90,7 @@ public final class TfjsGraphModel implements AutoCloseable {
             }
             String name = n.get("name").asString();
             if ("Const".equals(op)) {
-                if (!constants.containsKey(name)) {
+                if (!constants.contains(name)) {
                     throw new IllegalStateException(classpathJson + ": constant " + name + " has no weights");
                 }
                 continue;
@@ -304,7 +292,7 @@ public final class TfjsGraphModel implements AutoCloseable {
         if (nodes.containsKey(name)) {
             return eval(name, values, pass);
         }
-        TfjsWeights.Tensor t = constants.get(name);
+        TfjsWeights.Tensor t = constant(name);
         if (other.getShape().dimension() == 4) {
             if (t.shape().length == 1 && t.shape()[0] > 1) {
                 return prepared(name, "vec4");
@@ -338,11 +326,10 @@ public final class TfjsGraphModel implements AutoCloseable {
     }
 
     private TfjsWeights.Tensor constant(String name) {
-        TfjsWeights.Tensor t = constants.get(name);
-        if (t == null) {
+        if (!constants.contains(name)) {
             throw new IllegalStateException("no constant named " + name);
         }
-        return t;
+        return constants.get(name);
     }
 
     private int[] ints(String constName) {
@@ -413,72 +400,6 @@ public final class TfjsGraphModel implements AutoCloseable {
     private static boolean bool(Node n, String attr) {
         JsonNode a = n.attr() == null ? null : n.attr().get(attr);
         return a != null && a.has("b") && a.get("b").asBoolean();
-    }
-
-    private static TfjsWeights.Tensor decode(JsonNode w, ByteBuffer shard) {
-        String name = w.get("name").asString();
-        List<Long> dims = new ArrayList<>();
-        w.get("shape").forEach(d -> dims.add(d.asLong()));
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        long count = 1;
-        for (long d : shape) {
-            count *= d;
-        }
-        String dtype = w.get("dtype").asString();
-        JsonNode q = w.get("quantization");
-        float[] values = new float[Math.toIntExact(count)];
-        if (q != null) {
-            String qd = q.get("dtype").asString();
-            for (int i = 0; i < values.length; i++) {
-                values[i] = switch (qd) {
-                    case "float16" -> halfToFloat(shard.getShort());
-                    case "uint8" -> (float) ((shard.get() & 0xFF) * q.get("scale").asDouble() + q.get("min").asDouble());
-                    case "uint16" -> (float) ((shard.getShort() & 0xFFFF) * q.get("scale").asDouble() + q.get("min").asDouble());
-                    default -> throw new IllegalStateException(name + ": unsupported quantization " + qd);
-                };
-            }
-        } else if ("float32".equals(dtype)) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = shard.getFloat();
-            }
-        } else if ("int32".equals(dtype)) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = shard.getInt();
-            }
-        } else {
-            throw new IllegalStateException(name + ": unsupported dtype " + dtype);
-        }
-        return new TfjsWeights.Tensor(name, shape, values);
-    }
-
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >> 10) & 0x1F;
-        int mant = bits & 0x3FF;
-        if (exp == 0) {
-            float v = mant * 0x1p-24f; // subnormal (or zero)
-            return sign != 0 ? -v : v;
-        }
-        if (exp == 31) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-    }
-
-    private static ByteBuffer readShards(String dir, JsonNode paths) {
-        try {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            for (JsonNode p : paths) {
-                try (InputStream in = open(dir.isEmpty() ? p.asString() : dir + "/" + p.asString())) {
-                    in.transferTo(all);
-                }
-            }
-            return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read shards of " + dir, e);
-        }
     }
 
     private static InputStream open(String path) throws IOException {

@@ -13,11 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tensors of one TensorFlow.js weights manifest (face-api's {@code *-weights_manifest.json} plus
- * its little-endian {@code .bin} shards), read from the classpath and de-quantised to float32.
+ * The tensors of one TensorFlow.js weights manifest (face-api's {@code *-weights_manifest.json}, or the
+ * {@code weightsManifest} embedded in a graph model's {@code model.json}, plus its little-endian {@code .bin}
+ * shards), read from the classpath and de-quantised to float32: dtypes float32 and int32, unquantised or
+ * quantised as uint8, uint16 (affine: {@code q * scale + min}) or float16.
  *
  * <p>Layout is kept as tfjs stores it (conv kernels {@code [kh,kw,in,out]}); the nets that use
  * a tensor transpose it for PyTorch's {@code [out,in,kh,kw]} themselves.
@@ -61,6 +64,18 @@ public final class TfjsWeights {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + manifestPath, e);
         }
+        return read(directory, groups, manifestPath);
+    }
+
+    /**
+     * The tensors of a manifest already parsed, e.g. a graph model's {@code weightsManifest}; shard paths are
+     * relative to {@code directory} (the classpath root when empty). {@code source} names the file in errors.
+     */
+    static TfjsWeights fromManifest(String directory, JsonNode manifest, String source) {
+        return read(directory, JsonMapper.builder().build().treeToValue(manifest, ManifestGroup[].class), source);
+    }
+
+    private static TfjsWeights read(String directory, ManifestGroup[] groups, String source) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (ManifestGroup group : groups) {
             ByteBuffer shard = readShards(directory, group.paths());
@@ -68,7 +83,7 @@ public final class TfjsWeights {
                 tensors.put(entry.name(), decode(entry, shard));
             }
             if (shard.hasRemaining()) {
-                throw new IllegalStateException(manifestPath + ": " + shard.remaining() + " bytes left after the last tensor");
+                throw new IllegalStateException(source + ": " + shard.remaining() + " bytes left after the last tensor");
             }
         }
         return new TfjsWeights(Map.copyOf(tensors));
@@ -105,6 +120,10 @@ public final class TfjsWeights {
             for (int i = 0; i < count; i++) {
                 values[i] = "int32".equals(entry.dtype()) ? shard.getInt() : shard.getFloat();
             }
+        } else if ("float16".equals(q.dtype())) {
+            for (int i = 0; i < count; i++) {
+                values[i] = halfToFloat(shard.getShort());
+            }
         } else if ("uint8".equals(q.dtype())) {
             for (int i = 0; i < count; i++) {
                 values[i] = (float) ((shard.get() & 0xFF) * q.scale() + q.min());
@@ -119,6 +138,22 @@ public final class TfjsWeights {
         return new Tensor(entry.name(), entry.shape(), values);
     }
 
+    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+    static float halfToFloat(short h) {
+        int bits = h & 0xFFFF;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >> 10) & 0x1F;
+        int mant = bits & 0x3FF;
+        if (exp == 0) {
+            float v = mant * 0x1p-24f; // subnormal (or zero)
+            return sign != 0 ? -v : v;
+        }
+        if (exp == 31) {
+            return Float.intBitsToFloat(sign | 0x7F800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
     private static long elementCount(long[] shape) {
         long n = 1;
         for (long d : shape) {
@@ -131,7 +166,7 @@ public final class TfjsWeights {
         try {
             java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
             for (String path : paths) {
-                try (InputStream in = open(directory + "/" + path)) {
+                try (InputStream in = open(directory.isEmpty() ? path : directory + "/" + path)) {
                     in.transferTo(all);
                 }
             }

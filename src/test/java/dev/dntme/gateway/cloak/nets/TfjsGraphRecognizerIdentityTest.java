@@ -119,9 +119,9 @@ class TfjsGraphRecognizerIdentityTest {
 
     @Test
     void halfPrecisionDecodes() {
-        assertEquals(1.0f, TfjsGraphModel.halfToFloat((short) 0x3C00));
-        assertEquals(-2.0f, TfjsGraphModel.halfToFloat((short) 0xC000));
-        assertEquals(0x1p-24f, TfjsGraphModel.halfToFloat((short) 0x0001));
-        assertEquals(65504f, TfjsGraphModel.halfToFloat((short) 0x7BFF));
+        assertEquals(1.0f, TfjsWeights.halfToFloat((short) 0x3C00));
+        assertEquals(-2.0f, TfjsWeights.halfToFloat((short) 0xC000));
+        assertEquals(0x1p-24f, TfjsWeights.halfToFloat((short) 0x0001));
+        assertEquals(65504f, TfjsWeights.halfToFloat((short) 0x7BFF));
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dntme.gateway.cloak.nets.onnx.OnnxGraph.SelfCheckTry;
+import dev.dntme.gateway.cloak.nets.onnx.BatchSelfCheck.SelfCheckTry;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -19,7 +19,7 @@ class OnnxGraphSelfCheckTest {
     @Test
     void aGradientMissUnderLoadThatPassesOnTheNextTryStillLoads() {
         Deque<SelfCheckTry> tries = new ArrayDeque<>(List.of(GRADIENT_MISS, PASS));
-        assertThatCode(() -> OnnxGraph.retrySelfCheck("intel-reid-0095", tries::pop)).doesNotThrowAnyException();
+        assertThatCode(() -> BatchSelfCheck.retrySelfCheck("intel-reid-0095", tries::pop)).doesNotThrowAnyException();
         assertThat(tries).isEmpty();
     }
 
@@ -27,7 +27,7 @@ class OnnxGraphSelfCheckTest {
     void aGraphThatMissesEveryTryIsRefusedNamingTheModelTheTriesAndTheBestDifference() {
         Deque<SelfCheckTry> tries = new ArrayDeque<>(
                 List.of(new SelfCheckTry(1e-6, 0.02), GRADIENT_MISS, new SelfCheckTry(1e-6, 0.015), PASS));
-        assertThatThrownBy(() -> OnnxGraph.retrySelfCheck("intel-reid-0095", tries::pop))
+        assertThatThrownBy(() -> BatchSelfCheck.retrySelfCheck("intel-reid-0095", tries::pop))
                 .isInstanceOf(UnsupportedOnnxException.class)
                 .hasMessageStartingWith("intel-reid-0095: ")
                 .hasMessageContaining("any of 3 tries")
@@ -38,7 +38,7 @@ class OnnxGraphSelfCheckTest {
 
     @Test
     void aNaNNeverPassesTheSelfCheck() {
-        assertThatThrownBy(() -> OnnxGraph.retrySelfCheck("tiny", () -> new SelfCheckTry(Double.NaN, 0)))
+        assertThatThrownBy(() -> BatchSelfCheck.retrySelfCheck("tiny", () -> new SelfCheckTry(Double.NaN, 0)))
                 .isInstanceOf(UnsupportedOnnxException.class)
                 .hasMessageContaining("the outputs differ in 3 (best max difference NaN");
     }
