@@ -123,6 +123,12 @@ class OpenApiConfig {
             Map.entry("Face.embeddingDistance", "Distance between the face's recognition embedding in the published "
                     + "copy and in the original; the recognizer matches under 0.6, and a face under 0.65 is never published"),
             Map.entry("Face.ssim", "Structural similarity of the face region, published copy vs original"),
+            Map.entry("Face.obscured", "The face could not be cloaked past the bar, even by the repair pass, and was hidden"
+                    + " under a coarse mosaic or a flat fill instead (dntme.cloak.frames.hard-faces)"),
+            Map.entry("Frames.carried", "Frames whose faces kept the previous frame's cloak, checked, with no optimisation"
+                    + " steps"),
+            Map.entry("Frames.repaired", "Frames in which a face needed the repair pass (a fresh start at the next level up)"),
+            Map.entry("Frames.obscured", "Faces, counted once per frame, hidden because no cloak could protect them"),
             Map.entry("SettingsRequest.dntMe", "The user's account-level DNT-ME choice"),
             Map.entry("SettingsRequest.level", "`low`, `medium` or `high`: the level of the user's flagged stills that name"
                     + " no `strength`; absent or empty: the service default"),

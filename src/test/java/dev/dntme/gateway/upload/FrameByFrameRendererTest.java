@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
+import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.cloak.Scraper;
 import dev.dntme.gateway.cloak.engine.DjlCloakEngine;
 import dev.dntme.gateway.imaging.ImagingProperties;
@@ -104,20 +105,47 @@ class FrameByFrameRendererTest {
     }
 
     @Test
-    void aFrameThatCannotBeProtectedFailsTheWholeAnimationClosed() {
+    void withHardFacesRejectAFrameThatCannotBeProtectedFailsTheWholeAnimationClosed() {
         byte[] gif = Animations.imageIoGif(Animations.panningFaces(3, 320, 240, false), new int[] {10, 10, 10}, 0);
-        DjlCloakEngine weak = new DjlCloakEngine(CloakSettings.of("workers", "1", "intra-op-threads", "2", "recognizers", "dlib",
-                "redetect-on-publish", "false", "medium.steps", "1", "medium.retry-steps", "0", "medium.rounds", "1",
-                "medium.epsilon", "0.5", "medium.min-steps", "1"));
+        DjlCloakEngine weak = hopeless("reject");
         try {
-            assertThat(weak.awaitReady(120_000)).isTrue();
             assertThatThrownBy(() -> new FrameByFrameRenderer(codecs, weak, METRICS).render(gif, true, CloakStrength.MEDIUM, (d, t) -> { }))
                     .isInstanceOf(CloakFailedException.class);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
         } finally {
             weak.destroy();
         }
+    }
+
+    @Test
+    void aFaceNoCloakCanProtectIsObscuredAndTheAnimationIsStillPublished() {
+        byte[] gif = Animations.imageIoGif(Animations.panningFaces(3, 320, 240, false), new int[] {10, 10, 10}, 0);
+        DjlCloakEngine weak = hopeless("obscure");
+        try {
+            RenderedMedia published = new FrameByFrameRenderer(codecs, weak, METRICS).render(gif, true, CloakStrength.MEDIUM,
+                    (d, t) -> { });
+
+            assertThat(published.frames()).isEqualTo(3);
+            assertThat(published.receipt().frames().obscured()).as("one face obscured in each frame").isEqualTo(3);
+            assertThat(published.receipt().faces()).allMatch(ProtectionReceipt.Face::obscured);
+            MediaHeader out = codecs.probe(published.bytes()).orElseThrow();
+            assertThat(unmatchedFrames(published.bytes(), out)).as("no frame links to the person").isEqualTo(3);
+        } finally {
+            weak.destroy();
+        }
+    }
+
+    /** An engine whose MEDIUM budget protects no face (the smallest cap, one step), with no repair pass. */
+    private static DjlCloakEngine hopeless(String hardFaces) {
+        DjlCloakEngine weak = new DjlCloakEngine(CloakSettings.of("workers", "1", "intra-op-threads", "2", "recognizers", "dlib",
+                "redetect-on-publish", "false", "medium.steps", "1", "medium.retry-steps", "0", "medium.rounds", "1",
+                "medium.epsilon", "0.5", "medium.min-steps", "1", "frames.warm-steps", "1", "frames.warm-rounds", "1",
+                "frames.repair", "false", "frames.hard-faces", hardFaces));
+        try {
+            assertThat(weak.awaitReady(120_000)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return weak;
     }
 
     private static FrameByFrameRenderer renderer() {
