@@ -83,6 +83,11 @@ public interface CloakEngine {
         return true;
     }
 
+    /** What one frame of an animation or video costs at this level, in seconds (the level's {@code frame-seconds}). */
+    default double frameSeconds(CloakStrength strength) {
+        return 0.5;
+    }
+
     /** Encodes pixels exactly as publishing will. */
     @FunctionalInterface
     interface ImageEncoder {

@@ -318,6 +318,9 @@ public record CloakProperties(
      *                       set, else the level's default: dlib for LOW and MEDIUM, {@link #STRONG_SET} for HIGH)
      * @param inRequest      whether a still at this level is cloaked within the upload request (201 with the copy) or
      *                       by a background job (202, then polling or the webhook), as animations and videos are
+     * @param frameSeconds   what a frame of an animation or video costs at this level, in seconds on one worker (the
+     *                       p50 of later frames, measured: docs/benchmarks.md, Issue 20): a medium without a level of its
+     *                       own gets the strongest level whose frames fit {@code dntme.upload.media-time-target}
      */
     public record Level(
             @DecimalMin("0.5") @DecimalMax("32") Float epsilon,
@@ -329,17 +332,18 @@ public record CloakProperties(
             @DecimalMin("-1.0") @DecimalMax("1.0") Double checkMargin,
             @Min(1) @Max(500) Integer minSteps,
             List<String> recognizers,
-            Boolean inRequest) {
+            Boolean inRequest,
+            @DecimalMin("0.001") @DecimalMax("600") Double frameSeconds) {
 
         @org.springframework.boot.context.properties.bind.ConstructorBinding
         public Level {
             recognizers = recognizers == null || recognizers.isEmpty() ? null : List.copyOf(recognizers);
         }
 
-        /** A budget only: the model set and where it runs follow the level's defaults. */
+        /** A budget only: the model set, where it runs and its frame cost follow the level's defaults. */
         public Level(Float epsilon, Integer steps, Integer retrySteps, Integer rounds, Integer eotSamples, Double targetDistance,
                 Double checkMargin, Integer minSteps) {
-            this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, checkMargin, minSteps, null, null);
+            this(epsilon, steps, retrySteps, rounds, eotSamples, targetDistance, checkMargin, minSteps, null, null, null);
         }
 
         /** The early check off. */
@@ -360,7 +364,8 @@ public record CloakProperties(
                     // fewer steps than the default minimum: the minimum follows, unless it was set too
                     minSteps != null ? minSteps : Math.min(d.minSteps, s),
                     recognizers != null ? recognizers : setForAll != null ? setForAll : d.recognizers,
-                    inRequest != null ? inRequest : d.inRequest);
+                    inRequest != null ? inRequest : d.inRequest,
+                    frameSeconds != null ? frameSeconds : d.frameSeconds);
             if (l.minSteps > l.steps) {
                 throw new IllegalArgumentException("dntme.cloak.*.min-steps (" + l.minSteps + ") is more than steps (" + l.steps + ")");
             }
@@ -378,12 +383,13 @@ public record CloakProperties(
 
     // LOW: the smallest cap; 3 rounds and the early check (with 2 rounds and no early check it failed closed on 2 of 2
     // portraits tried: 0.625 and 0.632 against the 0.65 bar)
-    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 3, 2, 0.75, 0.05, 3, DEFAULT_RECOGNIZERS, true);
+    // frame costs: later frames' p50 on the 2-core reference machine (docs/benchmarks.md, Issue 20)
+    static final Level LOW_DEFAULT = new Level(4f, 8, 4, 3, 2, 0.75, 0.05, 3, DEFAULT_RECOGNIZERS, true, 0.4);
     // MEDIUM checks when the steps' free estimate clears 0.80 + 0.05 (at most 12 + 4 + 4 steps): ~20% fewer
     // pass-equivalents per one-face photo than a fixed 8 + 4 + 4 at the same protection (docs/benchmarks.md, Speed)
-    static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3, DEFAULT_RECOGNIZERS, true);
+    static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3, DEFAULT_RECOGNIZERS, true, 0.5);
     // HIGH is the strong level: three recognisers, a larger budget, too slow for a request (10-20 s a photo here)
-    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1, STRONG_SET, false);
+    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1, STRONG_SET, false, 2.0);
 
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";
@@ -403,7 +409,7 @@ public record CloakProperties(
         }
         List<String> setForAll = recognizers != null && !recognizers.isEmpty() ? List.copyOf(recognizers) : null;
         // an unset level is filled from its defaults like a set one, so that dntme.cloak.recognizers reaches it too
-        Level unset = new Level(null, null, null, null, null, null, null, null, null, null);
+        Level unset = new Level(null, null, null, null, null, null, null, null, null, null, null);
         low = (low != null ? low : unset).orDefaults(LOW_DEFAULT, setForAll);
         medium = (medium != null ? medium : unset).orDefaults(MEDIUM_DEFAULT, setForAll);
         high = (high != null ? high : unset).orDefaults(HIGH_DEFAULT, setForAll);

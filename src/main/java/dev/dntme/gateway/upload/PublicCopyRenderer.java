@@ -46,6 +46,11 @@ class PublicCopyRenderer {
         return true;
     }
 
+    /** What a frame of an animation or video costs at this level (the level choice of media: UploadProperties.mediaLevel). */
+    double frameSeconds(CloakStrength strength) {
+        return cloak.frameSeconds(strength);
+    }
+
     PublicCopy render(DecodedImage image, boolean dntMe, CloakStrength strength) {
         PublicFormat format = image.format().publicFormat();
         if (!dntMe) {

@@ -11,9 +11,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param defaultStrength protection level of a flagged still when neither the upload nor the user's setting names one:
  *                        HIGH, the strong level (a background job: 202, then polling or the webhook)
- * @param defaultMediaStrength protection level of a flagged animation or video when the upload names none (the user's
- *                        level is for stills): every frame costs the level's price, and the strong level's is ~10x
- *                        MEDIUM's (docs/media.md)
+ * @param defaultMediaStrength the strongest level a flagged animation or video gets when the upload names none and
+ *                        its user has no level: it gets the strongest level up to this one whose frames, at the level's
+ *                        {@code dntme.cloak.<level>.frame-seconds}, fit {@code mediaTimeTarget} (LOW when none fits);
+ *                        an upload's own {@code strength} is used as given (docs/media.md, Levels)
+ * @param mediaTimeTarget how long a flagged animation or video may take to publish, for the level choice above
  * @param staleAfter      an image still not published after this long belongs to a request that died;
  *                        the sweeper rolls it back (must exceed the longest cloak time by far)
  * @param sweepInterval   how often the sweeper looks
@@ -35,8 +37,9 @@ public record UploadProperties(
         @DefaultValue("1m") @NotNull Duration sweepInterval,
         @DefaultValue("2") @Min(2) int asyncMinFrames,
         @DefaultValue("7d") @NotNull Duration rejectedRetention,
-        @DefaultValue("MEDIUM") @NotNull CloakStrength defaultMediaStrength,
-        @DefaultValue("MEDIUM") @NotNull String fallbackStrength) {
+        @DefaultValue("HIGH") @NotNull CloakStrength defaultMediaStrength,
+        @DefaultValue("MEDIUM") @NotNull String fallbackStrength,
+        @DefaultValue("2m") @NotNull Duration mediaTimeTarget) {
 
     public UploadProperties {
         if (fallbackStrength != null && !fallbackStrength.equals("NONE")) {
@@ -58,6 +61,22 @@ public record UploadProperties(
      */
     boolean lastTry(CloakStrength level) {
         return !fallbackStrength.equals("NONE") && CloakStrength.valueOf(fallbackStrength) == level;
+    }
+
+    /**
+     * The level of a flagged medium of {@code frames} frames that names none: the strongest up to {@code ceiling} whose
+     * frames fit {@link #mediaTimeTarget} at {@code frameSeconds} each; LOW when none does (protection is never skipped
+     * for time).
+     */
+    CloakStrength mediaLevel(CloakStrength ceiling, int frames, java.util.function.ToDoubleFunction<CloakStrength> frameSeconds) {
+        double budget = mediaTimeTarget.toMillis() / 1000.0;
+        for (int s = ceiling.ordinal(); s > 0; s--) {
+            CloakStrength level = CloakStrength.values()[s];
+            if (frames * frameSeconds.applyAsDouble(level) <= budget) {
+                return level;
+            }
+        }
+        return CloakStrength.values()[0];
     }
 
     /** The level a still falls back to when its own cannot be made; none for the fallback level itself. */

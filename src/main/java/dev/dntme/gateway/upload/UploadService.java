@@ -106,8 +106,10 @@ class UploadService {
             throw rejected;
         }
         if (media.isPresent()) {
-            return uploadMedia(command, userId, key, asked != null ? asked : properties.defaultMediaStrength(), sha256,
-                    media.get());
+            CloakStrength level = asked != null ? asked
+                    : properties.mediaLevel(userSettings.level(userId).orElse(properties.defaultMediaStrength()), media.get().frames(),
+                            renderer::frameSeconds);
+            return uploadMedia(command, userId, key, level, sha256, media.get());
         }
         CloakStrength strength = asked != null ? asked : userSettings.level(userId).orElse(properties.defaultStrength());
         DecodedImage image;

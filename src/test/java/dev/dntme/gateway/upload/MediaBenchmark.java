@@ -80,12 +80,17 @@ class MediaBenchmark {
                 new Medium("webm-pan", () -> video(TestVideos.Spec.webm(640, 360, 30, 2),
                         MediaScenes.panAndZoom("edge/obama-1080p.jpg", 60, 640, 360, 1.3)), obama),
                 new Medium("mp4-720p", () -> video(TestVideos.Spec.mp4(1280, 720, 30, 10).withAudio(),
-                        MediaScenes.panAndZoom("edge/obama-1080p.jpg", 300, 1280, 720, 1.5)), obama));
+                        MediaScenes.panAndZoom("edge/obama-1080p.jpg", 300, 1280, 720, 1.5)), obama),
+                // issue 20: a face enters at 1 s, the other leaves at 2 s
+                new Medium("mp4-enter-leave", () -> video(TestVideos.Spec.mp4(640, 360, 30, 3),
+                        MediaScenes.enterAndLeave("people/obama/obama-1.jpg", "people/biden/biden-1.jpg", 90, 640, 360, 30, 60)),
+                        obamaAndBiden));
     }
 
     @Test
     void measureEveryMedium() throws Exception {
-        String only = System.getProperty("benchmark.media", "gif-pan,gif-group,gif-group-2,apng-pan,webp-pan,mp4-cut,webm-pan,mp4-720p");
+        String only = System.getProperty("benchmark.media",
+                "gif-pan,gif-group,gif-group-2,apng-pan,webp-pan,mp4-cut,webm-pan,mp4-720p,mp4-enter-leave");
         int repeats = Integer.getInteger("benchmark.repeats", 1);
         java.util.Map<String, String> chosen = new java.util.LinkedHashMap<>();
         SystemPropertyBinding.collect("benchmark.cloak", System.getProperties())
@@ -98,9 +103,10 @@ class MediaBenchmark {
         MediaCodecs codecs = new MediaCodecs(all, ServiceImaging.limits(imaging));
         DjlCloakEngine engine = new DjlCloakEngine(settings);
         StringBuilder report = new StringBuilder();
-        report.append("| medium | run | frames | faces/frame | first frame s | later frames s p50 / p95 | warm frames | check s/frame"
-                + " | total s | unmatched frames | face SSIM min / mean | out/in size | result |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        report.append("| medium | run | frames | faces/frame | first frame s | later frames s p50 / p95 | carried / warm frames"
+                + " | repaired frames / obscured faces | check s/frame | total s | unmatched frames | face SSIM min / mean"
+                + " | out/in size | result |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         try (Scraper scraper = new Scraper()) {
             if (!engine.awaitReady(300_000)) {
                 throw new IllegalStateException("engine not ready");
@@ -123,6 +129,76 @@ class MediaBenchmark {
         System.out.println(report);
     }
 
+    /**
+     * Issue 20's "stills first": flagged stills cloaked one after another on an idle engine, then while the 720p clip's
+     * cloak pass runs on the other worker (the service's defaults: 2 workers). Level of the stills:
+     * {@code -Dbenchmark.stillStrength} (MEDIUM: a HIGH still takes 15-20 s, too few fit in a clip's run to give a p50).
+     */
+    @Test
+    void stillsWhileAClipRuns() throws Exception {
+        CloakStrength level = CloakStrength.valueOf(System.getProperty("benchmark.stillStrength", "MEDIUM"));
+        String clip = System.getProperty("benchmark.clip", "mp4-720p");
+        List<BufferedImage> stills = new ArrayList<>();
+        for (String p : List.of("people/obama/obama-2.jpg", "people/biden/biden-2.jpg", "people/kit_harington/kit_harington-1.jpg",
+                "people/rose_leslie/rose_leslie-1.jpg", "people/obama/obama-3.jpg", "people/kit_harington/kit_harington-2.jpg")) {
+            stills.add(TestPhotos.read(p));
+        }
+        ImagingProperties imaging = new ImagingProperties(org.springframework.util.unit.DataSize.ofMegabytes(100), 50_000_000,
+                20_000, 0.9f, ImagingProperties.Media.defaults());
+        MediaCodecs codecs = new MediaCodecs(List.of(dev.dntme.gateway.imaging.video.TestVideoCodec.of(imaging)),
+                ServiceImaging.limits(imaging));
+        DjlCloakEngine engine = new DjlCloakEngine(CloakProperties.defaults());
+        StringBuilder out = new StringBuilder("| stills at | alone p50 / p95 s (n) | during the clip p50 / p95 s (n) | ratio of p50s | clip s |\n"
+                + "|---|---|---|---|---|\n");
+        try {
+            if (!engine.awaitReady(300_000)) {
+                throw new IllegalStateException("engine not ready");
+            }
+            List<Double> alone = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                for (BufferedImage still : stills) {
+                    alone.add(timeStill(engine, still, level));
+                }
+            }
+            byte[] input = media().stream().filter(m -> m.name().equals(clip)).findFirst().orElseThrow().make().get();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            long clipStart = System.nanoTime();
+            java.util.concurrent.CompletableFuture<Double> clipRun = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    new FrameByFrameRenderer(codecs, engine, new MediaMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                            null)).render(input, true, CloakStrength.MEDIUM, (d, t) -> { });
+                    return (System.nanoTime() - clipStart) / 1e9;
+                } finally {
+                    running.set(false);
+                }
+            });
+            Thread.sleep(5_000); // the clip's pass under way
+            List<Double> during = new ArrayList<>();
+            for (int i = 0; running.get(); i++) {
+                double took = timeStill(engine, stills.get(i % stills.size()), level);
+                if (running.get()) {
+                    during.add(took);
+                }
+            }
+            double clipSeconds = clipRun.get();
+            String row = String.format(Locale.ROOT, "| %s | %.2f / %.2f (%d) | %.2f / %.2f (%d) | %.2f | %.1f |", level,
+                    BenchmarkStats.pct(alone, 50), BenchmarkStats.pct(alone, 95), alone.size(), BenchmarkStats.pct(during, 50),
+                    BenchmarkStats.pct(during, 95), during.size(), BenchmarkStats.pct(during, 50) / BenchmarkStats.pct(alone, 50),
+                    clipSeconds);
+            out.append(row).append('\n');
+            System.out.println(out);
+            Files.writeString(Path.of("target/benchmark-stills-during-clip.md"), out.toString());
+        } finally {
+            engine.destroy();
+        }
+    }
+
+    private static double timeStill(DjlCloakEngine engine, BufferedImage still, CloakStrength level) {
+        long start = System.nanoTime();
+        engine.cloak(still, level, TestPhotos::jpeg90);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     private static String measure(Medium m, int run, byte[] input, MediaCodecs codecs, DjlCloakEngine engine, Scraper scraper) {
         Timings timings = new Timings(engine);
         FrameByFrameRenderer renderer = new FrameByFrameRenderer(codecs, timings,
@@ -132,7 +208,7 @@ class MediaBenchmark {
         try {
             out = renderer.render(input, true, CloakStrength.MEDIUM, (d, t) -> { });
         } catch (CloakFailedException failed) {
-            return String.format(Locale.ROOT, "| %s | %d | %d | | %s | | | | %.1f | | | | failed closed: %s |", m.name(), run,
+            return String.format(Locale.ROOT, "| %s | %d | %d | | %s | | | | | %.1f | | | | failed closed: %s |", m.name(), run,
                     timings.cloak.size(), timings.firstSeconds(), (System.nanoTime() - start) / 1e9, failed.getMessage());
         }
         double total = (System.nanoTime() - start) / 1e9;
@@ -167,10 +243,11 @@ class MediaBenchmark {
             }
         }
         double facesPerFrame = timings.faces.stream().mapToInt(Integer::intValue).average().orElse(0);
-        return String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %s | %.2f / %.2f | %d/%d | %.2f | %.1f | %d/%d (%.1f%%) | %.3f / %.3f (face boxes) | %.2f |"
-                        + " published (whole-frame SSIM min %.3f) |",
+        return String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %s | %.2f / %.2f | %d / %d of %d | %d / %d | %.2f | %.1f | %d/%d (%.1f%%) |"
+                        + " %.3f / %.3f (face boxes) | %.2f | published (whole-frame SSIM min %.3f) |",
                 m.name(), run, f.total(), facesPerFrame, timings.firstSeconds(), BenchmarkStats.pct(timings.later(), 50),
-                BenchmarkStats.pct(timings.later(), 95), timings.warm.stream().filter(w -> w).count(), timings.later().size(),
+                BenchmarkStats.pct(timings.later(), 95), f.carried(),
+                timings.warm.stream().filter(w -> w).count() - f.carried(), timings.later().size(), f.repaired(), f.obscured(),
                 timings.check.stream().mapToDouble(Double::doubleValue).average().orElse(0),
                 total, unmatched, withFaces, withFaces == 0 ? 0 : 100.0 * unmatched / withFaces,
                 f.minSsim() == null ? Double.NaN : f.minSsim(), f.meanSsim() == null ? Double.NaN : f.meanSsim(),

@@ -39,6 +39,31 @@ final class MediaScenes {
         return frames;
     }
 
+    /**
+     * Two people side by side, each in half of a {@code width}x{@code height} frame: {@code left} is there from the start
+     * and leaves (a plain background) at {@code leaves}; {@code right} enters at {@code enters}.
+     */
+    static List<BufferedImage> enterAndLeave(String left, String right, int n, int width, int height, int enters, int leaves) {
+        List<BufferedImage> a = panAndZoom(left, n, width / 2, height, 1.2);
+        List<BufferedImage> b = panAndZoom(right, n, width / 2, height, 1.2);
+        List<BufferedImage> frames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = frame.createGraphics();
+            g.setColor(new java.awt.Color(96, 110, 120));
+            g.fillRect(0, 0, width, height);
+            if (i < leaves) {
+                g.drawImage(a.get(i), 0, 0, null);
+            }
+            if (i >= enters) {
+                g.drawImage(b.get(i), width / 2, 0, null);
+            }
+            g.dispose();
+            frames.add(frame);
+        }
+        return frames;
+    }
+
     private static BufferedImage crop(BufferedImage source, double x, double y, double w, double h, int width, int height) {
         BufferedImage frame = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = frame.createGraphics();

@@ -11,7 +11,28 @@ class UploadPropertiesTest {
 
     private static UploadProperties fallback(String level) {
         return new UploadProperties(CloakStrength.HIGH, Duration.ofMinutes(15), Duration.ofMinutes(1), 2, Duration.ofDays(7),
-                CloakStrength.MEDIUM, level);
+                CloakStrength.MEDIUM, level, Duration.ofMinutes(2));
+    }
+
+    /** The reference costs per frame: LOW 0.4 s, MEDIUM 0.5 s, HIGH 2 s. */
+    private static double cost(CloakStrength level) {
+        return switch (level) {
+            case LOW -> 0.4;
+            case MEDIUM -> 0.5;
+            case HIGH -> 2.0;
+        };
+    }
+
+    @Test
+    void aMediumGetsTheStrongestLevelWhoseFramesFitTheTimeTargetAndLowWhenNoneDoes() {
+        UploadProperties twoMinutes = fallback("MEDIUM");
+        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 12, UploadPropertiesTest::cost)).as("a short GIF").isEqualTo(CloakStrength.HIGH);
+        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 240, UploadPropertiesTest::cost)).as("8 s at 30 fps: 120 s at MEDIUM")
+                .isEqualTo(CloakStrength.MEDIUM);
+        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 3000, UploadPropertiesTest::cost)).as("nothing fits: the weakest")
+                .isEqualTo(CloakStrength.LOW);
+        assertThat(twoMinutes.mediaLevel(CloakStrength.MEDIUM, 12, UploadPropertiesTest::cost)).as("never above the ceiling")
+                .isEqualTo(CloakStrength.MEDIUM);
     }
 
     @Test

@@ -199,6 +199,11 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     @Override
+    public double frameSeconds(CloakStrength strength) {
+        return properties.level(strength).frameSeconds();
+    }
+
+    @Override
     public boolean inRequest(CloakStrength strength) {
         return properties.inRequest(strength);
     }

@@ -192,40 +192,49 @@ final class FrameSequence {
         }
         try {
             if (!hidden.isEmpty()) {
-                // a face hidden in the last frame stays hidden while it is followed: one repair pass per face, not per frame
-                HardFaces.Outcome o = hardFaces.obscured(frame, targets, hidden, carried, encoder, random, false);
+                // a face hidden in the last frame stays hidden while it is followed: one repair pass per face, not per
+                // frame; the faces around it go the usual way, from their carried cloaks
+                HardFaces.Outcome o = hardFaces.obscured(frame, targets, hidden, carried, encoder,
+                        (masked, rest, starts) -> cloakFaces(masked, rest, starts, encoder).result(), false);
                 return frame(o, How.WHOLE, faces, targets);
             }
-            CloakOptimizer.InitialGrid start = WarmStart.from(carried);
-            CloakOptimizer.Result result = null;
-            How how = How.WHOLE;
-            if (!carried.contains(null)) {
-                result = optimizer.attempt(frame, targets, plan.carry(), encoder, random, start);
-                how = How.CARRIED;
-                if (!result.cleared()) {
-                    result = optimizer.attempt(frame, targets, plan.warm(), encoder, random, start);
-                    how = How.WARM;
-                }
-            }
-            if (result == null || !result.cleared()) {
-                // a turn of the head or a cut the tracking did not see: the whole budget, from the carried cloak still
-                result = optimizer.attempt(frame, targets, plan.whole(), encoder, random, start);
-                how = How.WHOLE;
-            }
+            Attempt attempt = cloakFaces(frame, targets, carried, encoder);
+            CloakOptimizer.Result result = attempt.result();
             if (result.cleared()) {
                 HardFaces.Outcome o = HardFaces.Outcome.of(result, false);
-                if (how == How.CARRIED) {
+                if (attempt.how() == How.CARRIED) {
                     // the next frame carries the cloak as it was made, not as read back from this frame's grid: every
                     // read-back resamples it, and a cloak carried through a few frames that way fades
                     o = new HardFaces.Outcome(o.result(), o.faces(), o.obscured(), carried, false);
                 }
-                return frame(o, how, faces, targets);
+                return frame(o, attempt.how(), faces, targets);
             }
             HardFaces.Outcome settled = hardFaces.settle(frame, targets, result, encoder, random);
             return frame(settled, How.REPAIRED, faces, targets);
         } catch (CloakFailedException failed) {
             throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
         }
+    }
+
+    private record Attempt(CloakOptimizer.Result result, How how) {}
+
+    /**
+     * The carried cloaks checked alone when every face has one; short of the bar, the warm budget from them; then the
+     * whole budget (a turn of the head or a cut the tracking did not see), from the carried cloaks still.
+     */
+    private Attempt cloakFaces(BufferedImage image, List<Target> targets, List<float[]> carried, ImageEncoder encoder) {
+        CloakOptimizer.InitialGrid start = WarmStart.from(carried);
+        if (!carried.contains(null)) {
+            CloakOptimizer.Result result = optimizer.attempt(image, targets, plan.carry(), encoder, random, start);
+            if (result.cleared()) {
+                return new Attempt(result, How.CARRIED);
+            }
+            result = optimizer.attempt(image, targets, plan.warm(), encoder, random, start);
+            if (result.cleared()) {
+                return new Attempt(result, How.WARM);
+            }
+        }
+        return new Attempt(optimizer.attempt(image, targets, plan.whole(), encoder, random, start), How.WHOLE);
     }
 
     private static Frame frame(HardFaces.Outcome o, How how, List<LocatedFace> faces, List<Target> targets) {

@@ -26,6 +26,12 @@ import java.util.Random;
  */
 final class HardFaces {
 
+    /** How the faces around obscured ones are cloaked: a frame tries its carried cloaks first. */
+    @FunctionalInterface
+    interface Around {
+        CloakOptimizer.Result cloak(BufferedImage masked, List<Target> faces, List<float[]> carried);
+    }
+
     /** The repair pass's optimiser and budget (the next level up, or the top level again with more rounds). */
     record Repair(CloakOptimizer optimizer, CloakBudget budget) {}
 
@@ -86,7 +92,8 @@ final class HardFaces {
                 hard.add(f);
             }
         }
-        return obscured(image, targets, hard, r.chipDeltas(), encoder, random, repaired);
+        return obscured(image, targets, hard, r.chipDeltas(), encoder, (masked, faces, carried) -> optimizer.attempt(masked, faces,
+                whole, encoder, random, WarmStart.from(carried)), repaired);
     }
 
     /**
@@ -94,7 +101,7 @@ final class HardFaces {
      * face that then falls short joins the obscured ones. Each obscured face is checked on the published bytes.
      */
     Outcome obscured(BufferedImage image, List<Target> targets, List<Integer> hard, List<float[]> carried,
-            ImageEncoder encoder, Random random, boolean repaired) {
+            ImageEncoder encoder, Around around, boolean repaired) {
         List<Integer> hidden = new ArrayList<>(hard);
         for (Obscurer.Mode mode : Obscurer.Mode.values()) {
             while (true) {
@@ -114,8 +121,7 @@ final class HardFaces {
                         starts.add(carried.get(f));
                     }
                 }
-                CloakOptimizer.Result r = rest.isEmpty() ? encodedAsIs(masked, encoder)
-                        : optimizer.attempt(masked, rest, whole, encoder, random, WarmStart.from(starts));
+                CloakOptimizer.Result r = rest.isEmpty() ? encodedAsIs(masked, encoder) : around.cloak(masked, rest, starts);
                 if (!r.cleared()) {
                     int k = 0;
                     for (int f = 0; f < targets.size(); f++) {
