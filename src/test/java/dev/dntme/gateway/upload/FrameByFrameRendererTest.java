@@ -73,6 +73,9 @@ class FrameByFrameRendererTest {
         assertThat(out.loopCount()).isEqualTo(in.loopCount());
         assertThat(published.receipt().frames().withFaces()).isEqualTo(5);
         assertThat(published.receipt().frames().minDistance()).isGreaterThanOrEqualTo(0.65);
+        // one face: one entry on the receipt and one check per frame, however often the check measured it
+        assertThat(published.receipt().faces()).hasSize(published.faces()).hasSize(1);
+        assertThat(published.receipt().frames().facesChecked()).isEqualTo(5);
         assertThat(ServiceImaging.dataMiningProhibited(published.bytes())).isTrue();
         assertThat(unmatchedFrames(published.bytes(), out)).as("frames the scraper no longer links to obama's clean photos")
                 .isEqualTo(5);
