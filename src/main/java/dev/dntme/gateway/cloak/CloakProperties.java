@@ -98,6 +98,8 @@ public record CloakProperties(
      *                        receipt) or {@code reject} (the whole file fails closed); stills use it after their
      *                        fallback level (docs/media.md, Hard faces)
      * @param repair          whether a face short after the whole budget gets the repair pass before {@code hardFaces}
+     * @param yieldToStills   stills first: before each frame, a clip's worker waits while a flagged still is being
+     *                        cloaked, at most this long per frame (0 = never); docs/media.md, Stills first
      */
     public record Frames(@NotNull Duration timeout, @NotNull @Min(1) @Max(100) Integer warmSteps,
             @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds,
@@ -106,7 +108,8 @@ public record CloakProperties(
             @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double carryMargin,
             @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double carryMinSsim,
             @NotNull HardFaces hardFaces,
-            @NotNull Boolean repair) {
+            @NotNull Boolean repair,
+            @NotNull Duration yieldToStills) {
 
         /** What becomes of a face no cloak can protect. */
         public enum HardFaces {
@@ -125,10 +128,14 @@ public record CloakProperties(
             carryMinSsim = carryMinSsim != null ? carryMinSsim : 0.90;
             hardFaces = hardFaces != null ? hardFaces : HardFaces.OBSCURE;
             repair = repair != null ? repair : true;
+            yieldToStills = yieldToStills != null ? yieldToStills : Duration.ofSeconds(2);
+            if (yieldToStills.isNegative()) {
+                throw new IllegalArgumentException("dntme.cloak.frames.yield-to-stills must not be negative");
+            }
         }
 
         public Frames(Duration timeout, Integer warmSteps, Integer warmRetrySteps, Integer warmRounds, Double warmTargetDrop) {
-            this(timeout, warmSteps, warmRetrySteps, warmRounds, warmTargetDrop, null, null, null, null, null);
+            this(timeout, warmSteps, warmRetrySteps, warmRounds, warmTargetDrop, null, null, null, null, null, null);
         }
 
         static Frames defaults() {

@@ -89,6 +89,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     private final java.util.function.Consumer<AttackBuilder> tuning;
     private final java.util.function.Supplier<Random> randoms;
     private final Map<CloakStrength, String> versions;
+    private final StillsFirst stillsFirst;
 
     @Autowired
     public DjlCloakEngine(CloakProperties properties, MeterRegistry meters) {
@@ -126,6 +127,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
         this.tuning = tuning;
         this.properties = properties;
         this.versions = ModelVersions.of(properties);
+        this.stillsFirst = new StillsFirst(properties.frames().yieldToStills());
         this.loader = loader;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, properties.queueCapacity()));
         this.queueWait = Timer.builder("dntme.cloak.queue.wait").description("Time a photo waits for a cloak worker")
@@ -232,7 +234,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
 
     @Override
     public CloakedImage cloak(BufferedImage image, CloakStrength strength, ImageEncoder encoder, boolean lastTry) {
-        return submit(w -> process(w, image, strength, encoder, lastTry), properties.timeout());
+        stillsFirst.stillStarted();
+        try {
+            return submit(w -> process(w, image, strength, encoder, lastTry), properties.timeout());
+        } finally {
+            stillsFirst.stillDone();
+        }
     }
 
     @Override
@@ -244,8 +251,12 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             FrameSequence.Plan plan = new FrameSequence.Plan(budget(models, properties.budget(strength)),
                     budget(models, properties.warmBudget(strength)), budget(models, properties.carryBudget(strength)),
                     properties.frames().detectEvery());
+            FrameSource yielding = () -> {
+                stillsFirst.beforeFrame();
+                return frames.next();
+            };
             return new FrameSequence(models, level.optimizer(), plan, hardFaces(w, strength, properties.frames().repair(),
-                    properties.frames().obscureHardFaces()), w.random()).cloak(frames, frameEncoder, sink, listener);
+                    properties.frames().obscureHardFaces()), w.random()).cloak(yielding, frameEncoder, sink, listener);
         },
                 properties.frames().timeout());
     }
