@@ -17,19 +17,13 @@ import dev.dntme.gateway.cloak.FrameSource;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
-import dev.dntme.gateway.cloak.attack.Target;
-import dev.dntme.gateway.cloak.face.LocatedFace;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Rectangle;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -414,7 +407,7 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
                         AttackBuilder attack = Attacks.builder(properties, view, this::splitCores);
                         tuning.accept(attack);
                         CloakOptimizer optimizer = attack.build();
-                        warmUp(view, optimizer);
+                        StillPass.warmUp(view, optimizer);
                         return new Level(view, optimizer);
                     }));
                 }
@@ -461,25 +454,11 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
      */
     private CloakedImage process(Worker w, BufferedImage image, CloakStrength strength, ImageEncoder encoder, boolean lastTry) {
         Level level = w.level(strength);
-        ModelSet models = level.models();
-        CloakOptimizer optimizer = level.optimizer();
-        List<LocatedFace> faces = models.locator().locate(image);
-        if (faces.isEmpty()) {
+        StillPass pass = new StillPass(level.models(), level.optimizer(), budget(level.models(), properties.budget(strength)),
+                lastTry ? hardFaces(w, strength, properties.frames().repair(), properties.frames().obscureHardFaces()) : null);
+        HardFaces.Outcome outcome = pass.cloak(image, encoder, w.random());
+        if (outcome == null) {
             return new CloakedImage(encoder.encode(image), receipt(strength, List.of(), null));
-        }
-        List<Target> targets = new ArrayList<>();
-        for (LocatedFace face : faces) {
-            targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
-        }
-        CloakBudget budget = budget(models, properties.budget(strength));
-        HardFaces.Outcome outcome;
-        if (!lastTry) {
-            outcome = HardFaces.Outcome.of(optimizer.cloak(image, targets, budget, encoder, w.random()), false);
-        } else {
-            CloakOptimizer.Result first = optimizer.attempt(image, targets, budget, encoder, w.random(), null);
-            outcome = first.cleared() ? HardFaces.Outcome.of(first, false)
-                    : hardFaces(w, strength, properties.frames().repair(), properties.frames().obscureHardFaces())
-                            .settle(image, targets, first, encoder, w.random());
         }
         CloakOptimizer.Result result = outcome.result();
         stepsPerPhoto.record(result.steps());
@@ -491,32 +470,6 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
             receiptFaces.add(new ProtectionReceipt.Face(b.x, b.y, b.width, b.height, r.distance(), r.ssim(), outcome.obscured().get(f)));
         }
         return new CloakedImage(result.encoded(), receipt(strength, List.copyOf(receiptFaces), null));
-    }
-
-    /** The first pass through each op is several times slower (allocation, kernel selection): pay it now. */
-    private static void warmUp(ModelSet models, CloakOptimizer optimizer) {
-        BufferedImage noise = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
-        Random r = new Random(7);
-        for (int y = 0; y < 200; y++) {
-            for (int x = 0; x < 200; x++) {
-                noise.setRGB(x, y, r.nextInt(0x1000000));
-            }
-        }
-        models.locator().locate(noise);
-        CloakBudget warm = new CloakBudget(4f, 2, 0, 1, 2, 0.0, 0.0, 0.0);
-        AffineTransform identity = AffineTransform.getTranslateInstance(25, 25);
-        optimizer.cloak(noise, List.of(new Target(identity, new Rectangle(25, 25, 150, 150))), warm,
-                DjlCloakEngine::png, r);
-    }
-
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
