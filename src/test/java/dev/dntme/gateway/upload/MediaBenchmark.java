@@ -44,13 +44,17 @@ import org.junit.jupiter.api.Test;
  * published frame) no longer links to the person's other clean photos, face SSIM per frame, output size vs input.
  *
  * <pre>
- * mvn -B -o -q -Pbenchmark test -Dtest=MediaBenchmark [-Dbenchmark.media=gif-pan,mp4-720p] [-Dbenchmark.repeats=2]
- *     [-Dbenchmark.cloak.&lt;setting&gt;=...]
+ * mvn -B -o -q -Pbenchmark test -Dtest=MediaBenchmark#measureEveryMedium [-Dbenchmark.media=gif-pan,mp4-720p]
+ *     [-Dbenchmark.repeats=2] [-Dbenchmark.strength=HIGH] [-Dbenchmark.cloak.&lt;setting&gt;=...]
+ * mvn -B -o -q -Pbenchmark test -Dtest=MediaBenchmark#stillsWhileAClipRuns [-Dbenchmark.stillStrength=HIGH]
  * </pre>
  * Writes target/benchmark-media.md. Nothing here gates the build.
  */
 @Tag("benchmark")
 class MediaBenchmark {
+
+    /** The level every medium is cloaked at ({@code -Dbenchmark.strength}, MEDIUM). */
+    static final CloakStrength LEVEL = CloakStrength.valueOf(System.getProperty("benchmark.strength", "MEDIUM"));
 
     /** A test medium: how to make it, and whose other clean photos a scraper would link it to. */
     record Medium(String name, Supplier<byte[]> make, List<String> references) {}
@@ -206,7 +210,7 @@ class MediaBenchmark {
         long start = System.nanoTime();
         RenderedMedia out;
         try {
-            out = renderer.render(input, true, CloakStrength.MEDIUM, (d, t) -> { });
+            out = renderer.render(input, true, LEVEL, (d, t) -> { });
         } catch (CloakFailedException failed) {
             return String.format(Locale.ROOT, "| %s | %d | %d | | %s | | | | | %.1f | | | | failed closed: %s |", m.name(), run,
                     timings.cloak.size(), timings.firstSeconds(), (System.nanoTime() - start) / 1e9, failed.getMessage());
@@ -255,7 +259,7 @@ class MediaBenchmark {
     }
 
     private static String header(CloakProperties settings, DjlCloakEngine engine) {
-        return "# Media benchmark\n\nmodel version `" + engine.modelVersion() + "`, workers " + settings.workers() + ", intra-op threads "
+        return "# Media benchmark\n\nlevel " + LEVEL + ", model version `" + engine.modelVersion() + "`, workers " + settings.workers() + ", intra-op threads "
                 + settings.intraOpThreads() + ", " + Runtime.getRuntime().availableProcessors() + " cores\n\n";
     }
 
