@@ -85,6 +85,9 @@ class MediaBenchmark {
                         MediaScenes.panAndZoom("edge/obama-1080p.jpg", 60, 640, 360, 1.3)), obama),
                 new Medium("mp4-720p", () -> video(TestVideos.Spec.mp4(1280, 720, 30, 10).withAudio(),
                         MediaScenes.panAndZoom("edge/obama-1080p.jpg", 300, 1280, 720, 1.5)), obama),
+                // the first 2 s of mp4-720p: for profiling
+                new Medium("mp4-720p-2s", () -> video(TestVideos.Spec.mp4(1280, 720, 30, 2),
+                        MediaScenes.panAndZoom("edge/obama-1080p.jpg", 300, 1280, 720, 1.5).subList(0, 60)), obama),
                 // issue 20: a face enters at 1 s, the other leaves at 2 s
                 new Medium("mp4-enter-leave", () -> video(TestVideos.Spec.mp4(640, 360, 30, 3),
                         MediaScenes.enterAndLeave("people/obama/obama-1.jpg", "people/biden/biden-1.jpg", 90, 640, 360, 30, 60)),
