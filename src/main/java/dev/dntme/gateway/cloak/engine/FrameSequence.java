@@ -123,12 +123,12 @@ final class FrameSequence {
                 faces = models.locator().locate(frame);
                 detected = true;
             }
-            Frame done = cloakFrame(frame, faces, matched(faces, tracks, detected), encoder, index);
+            Frame done = cloakFrame(frame, faces, matched(faces, tracks, detected), detected, encoder, index);
             if (!detected && !done.others().isEmpty()) {
                 // a face the tracks do not cover showed up in the published pixels: detect, and cloak the frame again
                 faces = models.locator().locate(frame);
                 detected = true;
-                done = cloakFrame(frame, faces, matched(faces, tracks, true), encoder, index);
+                done = cloakFrame(frame, faces, matched(faces, tracks, true), true, encoder, index);
             }
             sinceDetection = detected ? 0 : sinceDetection + 1;
             tracks = done.tracks();
@@ -174,7 +174,9 @@ final class FrameSequence {
         return out;
     }
 
-    private Frame cloakFrame(BufferedImage frame, List<LocatedFace> faces, List<Track> from, ImageEncoder encoder, int index) {
+    /** @param detected a detection frame: a face hidden since an earlier frame gets another try at a cloak */
+    private Frame cloakFrame(BufferedImage frame, List<LocatedFace> faces, List<Track> from, boolean detected, ImageEncoder encoder,
+            int index) {
         if (faces.isEmpty()) {
             return new Frame(frame, How.NONE, List.of(), List.of(), List.of(), List.of());
         }
@@ -186,14 +188,14 @@ final class FrameSequence {
             targets.add(new Target(face.chipToImage(), face.box().getBounds(), face.landmarks()));
             Track track = from.get(f);
             carried.add(track == null ? null : track.chipDelta());
-            if (track != null && track.obscured()) {
+            if (track != null && track.obscured() && !detected) {
                 hidden.add(f);
             }
         }
         try {
             if (!hidden.isEmpty()) {
-                // a face hidden in the last frame stays hidden while it is followed: one repair pass per face, not per
-                // frame; the faces around it go the usual way, from their carried cloaks
+                // a face hidden in the last frame stays hidden until the next detection frame: a repair pass every few
+                // frames, not every frame; the faces around it go the usual way, from their carried cloaks
                 HardFaces.Outcome o = hardFaces.obscured(frame, targets, hidden, carried, encoder,
                         (masked, rest, starts) -> cloakFaces(masked, rest, starts, encoder).result(), false);
                 return frame(o, How.WHOLE, faces, targets);
