@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  *                        HIGH, the strong level (a background job: 202, then polling or the webhook)
  * @param defaultMediaStrength the strongest level a flagged animation or video gets when the upload names none and
  *                        its user has no level: it gets the strongest level up to this one whose frames, at the level's
- *                        {@code dntme.cloak.<level>.frame-seconds}, fit {@code mediaTimeTarget} (LOW when none fits);
+ *                        {@code dntme.cloak.<level>.frame-seconds}, fit {@code mediaTimeTarget} (when none fits, the
+ *                        strongest of the cheapest);
  *                        an upload's own {@code strength} is used as given (docs/media.md, Levels)
  * @param mediaTimeTarget how long a flagged animation or video may take to publish, for the level choice above
  * @param staleAfter      an image still not published after this long belongs to a request that died;
@@ -65,18 +66,23 @@ public record UploadProperties(
 
     /**
      * The level of a flagged medium of {@code frames} frames that names none: the strongest up to {@code ceiling} whose
-     * frames fit {@link #mediaTimeTarget} at {@code frameSeconds} each; LOW when none does (protection is never skipped
-     * for time).
+     * frames fit {@link #mediaTimeTarget} at {@code frameSeconds} each. When none fits, the strongest of the cheapest
+     * (protection is never skipped for time, and a weaker level that costs as much buys nothing).
      */
     CloakStrength mediaLevel(CloakStrength ceiling, int frames, java.util.function.ToDoubleFunction<CloakStrength> frameSeconds) {
         double budget = mediaTimeTarget.toMillis() / 1000.0;
-        for (int s = ceiling.ordinal(); s > 0; s--) {
+        CloakStrength cheapest = ceiling;
+        for (int s = ceiling.ordinal(); s >= 0; s--) {
             CloakStrength level = CloakStrength.values()[s];
-            if (frames * frameSeconds.applyAsDouble(level) <= budget) {
+            double cost = frameSeconds.applyAsDouble(level);
+            if (frames * cost <= budget) {
                 return level;
             }
+            if (cost < frameSeconds.applyAsDouble(cheapest)) {
+                cheapest = level;
+            }
         }
-        return CloakStrength.values()[0];
+        return cheapest;
     }
 
     /** The level a still falls back to when its own cannot be made; none for the fallback level itself. */

@@ -14,7 +14,7 @@ class UploadPropertiesTest {
                 CloakStrength.MEDIUM, level, Duration.ofMinutes(2));
     }
 
-    /** The reference costs per frame: LOW 0.4 s, MEDIUM 0.5 s, HIGH 2 s. */
+    /** Costs per frame: LOW 0.4 s, MEDIUM 0.5 s, HIGH 2 s. */
     private static double cost(CloakStrength level) {
         return switch (level) {
             case LOW -> 0.4;
@@ -23,14 +23,21 @@ class UploadPropertiesTest {
         };
     }
 
+    /** LOW and MEDIUM cost the same per frame (both check-bound), HIGH more. */
+    private static double sameCost(CloakStrength level) {
+        return level == CloakStrength.HIGH ? 2.0 : 0.4;
+    }
+
     @Test
     void aMediumGetsTheStrongestLevelWhoseFramesFitTheTimeTargetAndLowWhenNoneDoes() {
         UploadProperties twoMinutes = fallback("MEDIUM");
         assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 12, UploadPropertiesTest::cost)).as("a short GIF").isEqualTo(CloakStrength.HIGH);
         assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 240, UploadPropertiesTest::cost)).as("8 s at 30 fps: 120 s at MEDIUM")
                 .isEqualTo(CloakStrength.MEDIUM);
-        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 3000, UploadPropertiesTest::cost)).as("nothing fits: the weakest")
+        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 3000, UploadPropertiesTest::cost)).as("nothing fits: the cheapest")
                 .isEqualTo(CloakStrength.LOW);
+        assertThat(twoMinutes.mediaLevel(CloakStrength.HIGH, 3000, UploadPropertiesTest::sameCost))
+                .as("nothing fits: of the cheapest, the strongest").isEqualTo(CloakStrength.MEDIUM);
         assertThat(twoMinutes.mediaLevel(CloakStrength.MEDIUM, 12, UploadPropertiesTest::cost)).as("never above the ceiling")
                 .isEqualTo(CloakStrength.MEDIUM);
     }
