@@ -39,8 +39,7 @@ public record SurrogateModel(String name, String file, String sha256, int width,
     public enum ColourOrder { RGB, BGR }
 
     /** ArcFace's 112x112 template (InsightFace {@code arcface_dst}). */
-    public static final double[][] ARCFACE_112 = {
-        {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
+    public static final double[][] ARCFACE_112 = FivePointCrop.ARCFACE_112;
 
     /**
      * Thresholds: the equal-error-rate thresholds measured on src/test/resources/faces/people (15 photos, 6 people,
