@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * size, and the matching threshold. Distance is the cosine distance of the L2-normalised embeddings
  * ({@link #distance}); two faces are the same person when it is under {@code threshold}.
  *
- * <p>The four built-in models are {@link #builtIn()}; a platform adds its own recogniser by giving the same
- * fields (see docs/cloak-onnx.md).
+ * <p>The four committed models are {@link #builtIn()}; the recogniser registry describes them from these constants
+ * (recognition.BuiltInRecognizers) and builds one of these from any ONNX descriptor to load it, a platform's own
+ * included (docs/cloak-onnx.md).
  *
  * @param name       configuration name, e.g. {@code edgeface-xs}
  * @param file       file path, or classpath resource (see {@link OnnxGraph#load(NDManager, String, String)})
