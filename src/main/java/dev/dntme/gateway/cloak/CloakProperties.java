@@ -1,7 +1,8 @@
 package dev.dntme.gateway.cloak;
 
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
+import dev.dntme.gateway.cloak.recognition.Crop;
+import dev.dntme.gateway.cloak.recognition.RecognizerDescriptor;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -72,7 +73,7 @@ public record CloakProperties(
         @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
         Boolean redetectOnPublish,
         @Min(0) @Max(16) Integer othersPerStep,
-        Map<String, @Valid OnnxRecognizer> onnxRecognizers,
+        Map<String, @Valid OnnxRecognizerSetting> onnxRecognizers,
         @Valid Frames frames) {
 
     /**
@@ -180,12 +181,12 @@ public record CloakProperties(
      * @param embeddingSize output length
      * @param threshold     cosine distance under which two faces are the same person (measure it on your photos)
      */
-    public record OnnxRecognizer(@NotBlank String file, @NotBlank String sha256, @NotNull @Min(16) @Max(1024) Integer width,
+    public record OnnxRecognizerSetting(@NotBlank String file, @NotBlank String sha256, @NotNull @Min(16) @Max(1024) Integer width,
             @Min(16) @Max(1024) Integer height, String colourOrder, List<Float> mean, List<Float> std,
             @NotNull List<Double> template, @NotNull @Min(2) @Max(8192) Integer embeddingSize,
             @NotNull @DecimalMin("0.01") @DecimalMax("2.0") Double threshold) {
 
-        public OnnxRecognizer {
+        public OnnxRecognizerSetting {
             height = height != null ? height : width;
             colourOrder = colourOrder != null ? colourOrder : "RGB";
             mean = mean != null ? List.copyOf(mean) : List.of(0f, 0f, 0f);
@@ -198,15 +199,18 @@ public record CloakProperties(
             }
         }
 
-        /** As the networks package describes a recogniser. */
-        public SurrogateModel spec(String name) {
+        /** The recogniser these settings describe, under {@code name}. */
+        public RecognizerDescriptor descriptor(String name) {
             double[][] points = new double[5][];
             for (int i = 0; i < 5; i++) {
                 points[i] = new double[] {template.get(2 * i), template.get(2 * i + 1)};
             }
-            return new SurrogateModel(name, file, sha256, width, height, SurrogateModel.ColourOrder.valueOf(colourOrder),
-                    new float[] {mean.get(0), mean.get(1), mean.get(2)}, new float[] {std.get(0), std.get(1), std.get(2)},
-                    points, embeddingSize, threshold);
+            return new RecognizerDescriptor(name, RecognizerDescriptor.Format.ONNX, file,
+                    Map.of(file.substring(file.lastIndexOf('/') + 1), sha256), Crop.ARCFACE_112,
+                    new RecognizerDescriptor.Input(width, height, RecognizerDescriptor.ColourOrder.valueOf(colourOrder),
+                            new float[] {mean.get(0), mean.get(1), mean.get(2)}, new float[] {std.get(0), std.get(1), std.get(2)},
+                            points, null, embeddingSize),
+                    threshold, null);
         }
     }
 
@@ -214,8 +218,7 @@ public record CloakProperties(
     public static final List<String> DEFAULT_RECOGNIZERS = List.of(Recognizers.DLIB);
 
     /** Every recogniser the project has (docs/cloak.md, Model sets, for licences and training-data terms). */
-    public static final List<String> WIDE_SET = List.of(Recognizers.DLIB, Recognizers.FACERES, Recognizers.MOBILEFACE,
-            "edgeface-xs", "edgeface-xxs", "mobilefacenet-y1", "intel-reid-0095");
+    public static final List<String> WIDE_SET = List.copyOf(Recognizers.builtIn().names());
 
     /**
      * Options measured for transfer to recognisers the cloak is not optimised on (docs/benchmarks.md,
@@ -426,11 +429,7 @@ public record CloakProperties(
         transfer = transfer != null ? transfer : Transfer.defaults();
         frames = frames != null ? frames : Frames.defaults();
         onnxRecognizers = onnxRecognizers != null ? Map.copyOf(onnxRecognizers) : Map.of();
-        for (String name : onnxRecognizers.keySet()) {
-            if (Recognizers.names().contains(name)) {
-                throw new IllegalArgumentException("dntme.cloak.onnx-recognizers." + name + " would hide the built-in " + name);
-            }
-        }
+        Recognizers registry = registry(onnxRecognizers); // refuses an own recogniser under a built-in name
         recognizers = setForAll;
         for (Level level : List.of(low, medium, high)) {
             List<String> set = level.recognizers();
@@ -438,15 +437,15 @@ public record CloakProperties(
                 throw new IllegalArgumentException("dntme.cloak recognizers name a recogniser twice: " + set);
             }
             for (String name : set) {
-                if (!Recognizers.names().contains(name) && !onnxRecognizers.containsKey(name)) {
+                if (!registry.contains(name)) {
                     throw new IllegalArgumentException("dntme.cloak recognizers: unknown recogniser " + name
-                            + "; known: " + new java.util.TreeSet<>(Recognizers.names()));
+                            + "; known: " + new java.util.TreeSet<>(registry.names()));
                 }
             }
         }
         recognizerWeights = recognizerWeights != null ? Map.copyOf(recognizerWeights) : Map.of();
         for (Map.Entry<String, Double> w : recognizerWeights.entrySet()) {
-            if (!(Recognizers.names().contains(w.getKey()) || onnxRecognizers.containsKey(w.getKey()))
+            if (!registry.contains(w.getKey())
                     || !(w.getValue() >= 0 && w.getValue() <= 100)) {
                 throw new IllegalArgumentException("dntme.cloak.recognizer-weights." + w.getKey() + "=" + w.getValue()
                         + ": must name a known recogniser and be in 0..100");
@@ -469,6 +468,17 @@ public record CloakProperties(
             case MEDIUM -> medium;
             case HIGH -> high;
         };
+    }
+
+    /** Every recogniser these settings can name: the built-ins (dlib where and as configured), then the platform's own. */
+    public Recognizers recognizerRegistry() {
+        return registry(onnxRecognizers).withDlibAt(modelLocation, matchThreshold);
+    }
+
+    private static Recognizers registry(Map<String, OnnxRecognizerSetting> own) {
+        // sorted, so that the registry's order does not depend on the map's
+        return Recognizers.builtIn().with(new java.util.TreeMap<>(own).entrySet().stream()
+                .map(e -> e.getValue().descriptor(e.getKey())).toList());
     }
 
     /** The recognisers in a level's loss, the one that decides failing closed first. */

@@ -11,9 +11,8 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceDetector;
-import dev.dntme.gateway.cloak.nets.FaceRes;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
-import dev.dntme.gateway.cloak.recognition.Recognizers;
+import dev.dntme.gateway.cloak.recognition.RecognizerDescriptor;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +82,12 @@ final class Attacks {
                 attack.member(r, t.extraWeight(), p.ensembleTargetDistance()); // the older ensemble settings
             }
         }
-        if (recognizers.size() > 1 && recognizers.get(1).name().equals(Recognizers.FACERES)) {
-            attack.feature(recognizers.get(1), FaceRes.FEATURE_NODE, p.ensembleFeatureWeight());
+        // the ensemble's feature term reads the second member's map where its descriptor names one; the transfer
+        // options' term reads a dlib-format leader's stage (a setting, so it stays out of the descriptor)
+        if (recognizers.size() > 1 && recognizers.get(1).descriptor().featureNode() != null) {
+            attack.feature(recognizers.get(1), recognizers.get(1).descriptor().featureNode(), p.ensembleFeatureWeight());
         }
-        if (first.name().equals(Recognizers.DLIB)) {
+        if (first.descriptor().format() == RecognizerDescriptor.Format.FACE_API_DLIB) {
             attack.feature(first, t.dlibFeatureStage(), t.dlibFeatureWeight());
         }
         // the worker's own SSD copy, freed with its model manager

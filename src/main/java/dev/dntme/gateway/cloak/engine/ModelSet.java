@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.PublishedFaces;
-import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.util.ArrayList;
@@ -41,10 +40,9 @@ record ModelSet(NDManager manager, FaceLocator locator, PublishedFaces published
         FaceLocator locator = null;
         PublishedFaces published = null;
         try {
-            Map<String, SurrogateModel> own = new HashMap<>();
-            p.onnxRecognizers().forEach((name, setting) -> own.put(name, setting.spec(name)));
+            Recognizers registry = p.recognizerRegistry();
             for (String name : Attacks.everyRecognizer(p)) {
-                loaded.add(Recognizers.load(name, manager, p.modelLocation(), p.matchThreshold(), own));
+                loaded.add(registry.load(name, manager));
             }
             locator = new FaceLocator(p.minDetectionScore().floatValue());
             published = new PublishedFaces(locator, p.redetectOnPublish());

@@ -2,7 +2,7 @@ package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakStrength;
-import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
+import dev.dntme.gateway.cloak.recognition.RecognizerDescriptor;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -68,13 +68,11 @@ final class ModelVersions {
         String check = p.redetectOnPublish() ? "" : "+own-box-check";
         String turns = p.othersPerStep() > 0 && p.othersPerStep() < set.size() - 1 ? "+k" + p.othersPerStep() : "";
         StringBuilder files = new StringBuilder();
+        Recognizers registry = p.recognizerRegistry();
         for (String name : set) {
-            SurrogateModel onnx = SurrogateModel.builtIn().get(name);
-            if (onnx == null && p.onnxRecognizers().containsKey(name)) {
-                onnx = p.onnxRecognizers().get(name).spec(name);
-            }
-            if (onnx != null) {
-                files.append('|').append(name).append('=').append(onnx.sha256().toLowerCase(java.util.Locale.ROOT));
+            RecognizerDescriptor d = registry.descriptor(name);
+            if (d.format() == RecognizerDescriptor.Format.ONNX) {
+                files.append('|').append(name).append('=').append(d.locationSha256().toLowerCase(java.util.Locale.ROOT));
             }
         }
         return "faceapi-1.7.15+hm3.0.4+surrogates-1+ens[" + String.join(",", set) + "]+pgd-ens-v2" + turns + check + weights

@@ -96,7 +96,15 @@ public final class FaceRecognitionNet implements AutoCloseable {
     }
 
     static FaceRecognitionNet load(NDManager parent, String directory, float scale) {
-        return load(parent, directory, scale, true);
+        return load(parent, directory, Pins.NONE, MEAN_RGB, scale, true);
+    }
+
+    /**
+     * The net as a recogniser's descriptor gives it: its files pinned, its input's per-channel mean and divisor (the
+     * descriptor states them so that one record says how the net is fed; dlib's are 122.782, 117.001, 104.298 and 256).
+     */
+    public static FaceRecognitionNet load(NDManager parent, String directory, Pins pins, float[] meanRgb, float scale) {
+        return load(parent, directory, pins, meanRgb, scale, true);
     }
 
     /**
@@ -104,11 +112,12 @@ public final class FaceRecognitionNet implements AutoCloseable {
      * the reference that tests and benchmarks compare the contiguous weights against.
      */
     public static FaceRecognitionNet loadAsPorted(NDManager parent, String directory) {
-        return load(parent, directory, DLIB_SCALE, false);
+        return load(parent, directory, Pins.NONE, MEAN_RGB, DLIB_SCALE, false);
     }
 
-    private static FaceRecognitionNet load(NDManager parent, String directory, float scale, boolean contiguous) {
-        TfjsWeights weights = TfjsWeights.load(directory, "face_recognition_model");
+    private static FaceRecognitionNet load(NDManager parent, String directory, Pins pins, float[] meanRgb, float scale,
+            boolean contiguous) {
+        TfjsWeights weights = TfjsWeights.load(directory, "face_recognition_model", pins);
         NDManager manager = parent.newSubManager();
         try {
             Map<String, ConvLayer> layers = new HashMap<>();
@@ -118,7 +127,7 @@ public final class FaceRecognitionNet implements AutoCloseable {
                 layers.put(stage + "/conv2", conv(manager, weights, stage + "/conv2", contiguous));
             }
             NDArray fc = weights.nd(manager, "fc");
-            NDArray mean = manager.create(MEAN_RGB, new Shape(1, 3, 1, 1));
+            NDArray mean = manager.create(meanRgb, new Shape(1, 3, 1, 1));
             return new FaceRecognitionNet(manager, Map.copyOf(layers), fc, mean, scale);
         } catch (RuntimeException e) {
             manager.close();

@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -64,14 +61,14 @@ public final class TfjsGraphModel implements AutoCloseable {
      * shards it names, from the same classpath folder.
      */
     public static TfjsGraphModel load(NDManager parent, String classpathJson) {
-        JsonNode root;
-        try (InputStream in = open(classpathJson)) {
-            root = JsonMapper.builder().build().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + classpathJson, e);
-        }
+        return load(parent, classpathJson, Pins.NONE);
+    }
+
+    /** @param pins the model.json's and its shards' SHA-256; other bytes are refused before they are parsed */
+    public static TfjsGraphModel load(NDManager parent, String classpathJson, Pins pins) {
+        JsonNode root = JsonMapper.builder().build().readTree(TfjsWeights.readPinned(classpathJson, pins));
         String dir = classpathJson.contains("/") ? classpathJson.substring(0, classpathJson.lastIndexOf('/')) : "";
-        TfjsWeights constants = TfjsWeights.fromManifest(dir, root.get("weightsManifest"), classpathJson);
+        TfjsWeights constants = TfjsWeights.fromManifest(dir, root.get("weightsManifest"), classpathJson, pins);
         Map<String, Node> nodes = new LinkedHashMap<>();
         String input = null;
         for (JsonNode n : root.get("modelTopology").get("node")) {
@@ -400,14 +397,6 @@ public final class TfjsGraphModel implements AutoCloseable {
     private static boolean bool(Node n, String attr) {
         JsonNode a = n.attr() == null ? null : n.attr().get(attr);
         return a != null && a.has("b") && a.get("b").asBoolean();
-    }
-
-    private static InputStream open(String path) throws IOException {
-        InputStream in = TfjsGraphModel.class.getClassLoader().getResourceAsStream(path);
-        if (in == null) {
-            throw new IOException("model file not on the classpath: " + path);
-        }
-        return in;
     }
 
     @Override

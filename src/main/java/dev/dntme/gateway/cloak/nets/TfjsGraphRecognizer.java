@@ -57,8 +57,8 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
         this.spec = spec;
         this.model = model;
         this.manager = manager;
-        float[] r = resampleMatrix(spec.cropY(), spec.cropSize(), spec.size());
-        float[] c = resampleMatrix(spec.cropX(), spec.cropSize(), spec.size());
+        float[] r = ChipResampling.matrix(spec.cropY(), spec.cropSize(), spec.size());
+        float[] c = ChipResampling.matrix(spec.cropX(), spec.cropSize(), spec.size());
         float[] ct = new float[c.length];
         for (int i = 0; i < spec.size(); i++) {
             for (int j = 0; j < S; j++) {
@@ -69,10 +69,16 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
         this.colsT = manager.create(ct, new Shape(S, spec.size()));
     }
 
+    /** Unpinned: for sweeps over model variants; the service loads through {@link #load(NDManager, Spec, Pins)}. */
     public static TfjsGraphRecognizer load(NDManager parent, Spec spec) {
+        return load(parent, spec, Pins.NONE);
+    }
+
+    /** @param pins the model.json's and its shards' SHA-256; other bytes are refused */
+    public static TfjsGraphRecognizer load(NDManager parent, Spec spec, Pins pins) {
         NDManager manager = parent.newSubManager();
         try {
-            return new TfjsGraphRecognizer(spec, TfjsGraphModel.load(manager, spec.resource()), manager);
+            return new TfjsGraphRecognizer(spec, TfjsGraphModel.load(manager, spec.resource(), pins), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -124,40 +130,6 @@ public final class TfjsGraphRecognizer implements AutoCloseable {
 
     public static double distance(float[] a, float[] b) {
         return FaceRecognitionNet.distance(a, b);
-    }
-
-    /**
-     * Row {@code i} of a {@code [out,150]} matrix: the average of the chip over output pixel i's
-     * footprint {@code [x0 + i*step, x0 + (i+1)*step)} (edge coordinates; chip pixel j covers [j, j+1)),
-     * a box filter, which is exact area resampling when shrinking and bilinear-like when enlarging.
-     * Outside the chip the border pixel is repeated.
-     */
-    public static float[] resampleMatrix(double x0, double side, int out) {
-        float[] m = new float[out * S];
-        double step = side / out;
-        for (int i = 0; i < out; i++) {
-            double a = x0 + i * step;
-            double b = a + step;
-            if (step < 1) { // enlarging: bilinear at the centre
-                double p = (a + b) / 2 - 0.5;
-                int j = (int) Math.floor(p);
-                double f = p - j;
-                m[i * S + clamp(j)] += (float) (1 - f);
-                m[i * S + clamp(j + 1)] += (float) f;
-                continue;
-            }
-            for (int j = (int) Math.floor(a); j < Math.ceil(b); j++) {
-                double w = Math.min(b, j + 1) - Math.max(a, j);
-                if (w > 0) {
-                    m[i * S + clamp(j)] += (float) (w / step);
-                }
-            }
-        }
-        return m;
-    }
-
-    private static int clamp(int j) {
-        return Math.max(0, Math.min(S - 1, j));
     }
 
     @Override

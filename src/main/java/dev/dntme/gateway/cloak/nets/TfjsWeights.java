@@ -57,28 +57,28 @@ public final class TfjsWeights {
      * @param model     manifest stem, e.g. {@code face_recognition_model}
      */
     public static TfjsWeights load(String directory, String model) {
+        return load(directory, model, Pins.NONE);
+    }
+
+    /** @param pins the manifest's and the shards' SHA-256; other bytes are refused before they are parsed */
+    public static TfjsWeights load(String directory, String model, Pins pins) {
         String manifestPath = directory + "/" + model + "-weights_manifest.json";
-        ManifestGroup[] groups;
-        try (InputStream in = open(manifestPath)) {
-            groups = JsonMapper.builder().build().readValue(in, ManifestGroup[].class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + manifestPath, e);
-        }
-        return read(directory, groups, manifestPath);
+        ManifestGroup[] groups = JsonMapper.builder().build().readValue(readPinned(manifestPath, pins), ManifestGroup[].class);
+        return read(directory, groups, manifestPath, pins);
     }
 
     /**
      * The tensors of a manifest already parsed, e.g. a graph model's {@code weightsManifest}; shard paths are
      * relative to {@code directory} (the classpath root when empty). {@code source} names the file in errors.
      */
-    static TfjsWeights fromManifest(String directory, JsonNode manifest, String source) {
-        return read(directory, JsonMapper.builder().build().treeToValue(manifest, ManifestGroup[].class), source);
+    static TfjsWeights fromManifest(String directory, JsonNode manifest, String source, Pins pins) {
+        return read(directory, JsonMapper.builder().build().treeToValue(manifest, ManifestGroup[].class), source, pins);
     }
 
-    private static TfjsWeights read(String directory, ManifestGroup[] groups, String source) {
+    private static TfjsWeights read(String directory, ManifestGroup[] groups, String source, Pins pins) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (ManifestGroup group : groups) {
-            ByteBuffer shard = readShards(directory, group.paths());
+            ByteBuffer shard = readShards(directory, group.paths(), pins);
             for (Entry entry : group.weights()) {
                 tensors.put(entry.name(), decode(entry, shard));
             }
@@ -162,25 +162,23 @@ public final class TfjsWeights {
         return n;
     }
 
-    private static ByteBuffer readShards(String directory, List<String> paths) {
-        try {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            for (String path : paths) {
-                try (InputStream in = open(directory.isEmpty() ? path : directory + "/" + path)) {
-                    in.transferTo(all);
-                }
-            }
-            return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read shards of " + directory, e);
+    private static ByteBuffer readShards(String directory, List<String> paths, Pins pins) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (String path : paths) {
+            all.writeBytes(readPinned(directory.isEmpty() ? path : directory + "/" + path, pins));
         }
+        return ByteBuffer.wrap(all.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static InputStream open(String path) throws IOException {
-        InputStream in = TfjsWeights.class.getClassLoader().getResourceAsStream(path);
-        if (in == null) {
-            throw new IOException("model file not on the classpath: " + path);
+    /** A classpath file's bytes, once they are the pinned ones. */
+    static byte[] readPinned(String path, Pins pins) {
+        try (InputStream in = TfjsWeights.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("model file not on the classpath: " + path);
+            }
+            return pins.check(path, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
         }
-        return in;
     }
 }

@@ -1,7 +1,7 @@
 package dev.dntme.gateway.cloak.recognition;
 
 import dev.dntme.gateway.cloak.face.FaceAligner;
-import dev.dntme.gateway.cloak.nets.MobileFace;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import java.awt.geom.AffineTransform;
 import java.util.function.Function;
 
@@ -20,7 +20,7 @@ public record Crop(String name, Function<float[], AffineTransform> fromLandmarks
     public static final Crop DLIB = new Crop("dlib-150", FaceAligner::chipToImage);
 
     /** ArcFace's 5-point 112x112 crop, upsampled into the 150 chip. */
-    public static final Crop ARCFACE_112 = new Crop("arcface-112", MobileFace::chipToImage);
+    public static final Crop ARCFACE_112 = new Crop("arcface-112", FivePointCrop::arcFaceChipToImage);
 
     public AffineTransform chipToImage(float[] landmarks68) {
         return fromLandmarks.apply(landmarks68);

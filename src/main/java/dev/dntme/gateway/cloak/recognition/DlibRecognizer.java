@@ -2,27 +2,33 @@ package dev.dntme.gateway.cloak.recognition;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 
-/** face_recognition's dlib ResNet (face-api weights) on its own 150x150 chip; Euclidean distance, 0.6. */
+/** A net in face-api's dlib ResNet layout, on the 150x150 chip it was trained on; Euclidean distance. */
 final class DlibRecognizer implements Recognizer {
 
+    private final RecognizerDescriptor descriptor;
     private final FaceRecognitionNet net;
-    private final double threshold;
 
-    DlibRecognizer(FaceRecognitionNet net, double threshold) {
+    DlibRecognizer(RecognizerDescriptor descriptor, FaceRecognitionNet net) {
+        this.descriptor = descriptor;
         this.net = net;
-        this.threshold = threshold;
+    }
+
+    static DlibRecognizer load(RecognizerDescriptor d, NDManager manager) {
+        RecognizerDescriptor.Input in = d.input();
+        if (in.width() != FaceRecognitionNet.CHIP_SIZE || in.height() != FaceRecognitionNet.CHIP_SIZE || in.template() != null
+                || !in.sameStd()) {
+            throw new IllegalArgumentException(d.name() + ": the dlib net reads the whole 150x150 chip, one divisor for "
+                    + "every channel, not " + in);
+        }
+        return new DlibRecognizer(d, FaceRecognitionNet.load(manager, d.location(), d.pins(), in.mean(), in.std()[0]));
     }
 
     @Override
-    public String name() {
-        return Recognizers.DLIB;
-    }
-
-    @Override
-    public Crop crop() {
-        return Crop.DLIB;
+    public RecognizerDescriptor descriptor() {
+        return descriptor;
     }
 
     @Override
@@ -52,7 +58,7 @@ final class DlibRecognizer implements Recognizer {
 
     @Override
     public double threshold() {
-        return threshold;
+        return descriptor.threshold();
     }
 
     @Override

@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dntme.gateway.cloak.nets.ChipResampling;
+import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.nets.Rows;
-import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxGraph;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
 
 /**
@@ -19,16 +21,33 @@ import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
  */
 final class OnnxRecognizer implements Recognizer {
 
-    private static final int S = dev.dntme.gateway.cloak.nets.FaceRecognitionNet.CHIP_SIZE;
+    private static final int S = FaceRecognitionNet.CHIP_SIZE;
     private static final double ARCFACE_SIDE = 112;
 
+    private final RecognizerDescriptor descriptor;
     private final SurrogateModel spec;
     private final OnnxGraph graph;
     private final NDManager manager;
     private final NDArray rowsT; // [150, height]
     private final NDArray colsT; // [150, width]
 
-    OnnxRecognizer(SurrogateModel spec, NDManager parent) {
+    static OnnxRecognizer load(RecognizerDescriptor d, NDManager parent) {
+        if (!d.crop().equals(Crop.ARCFACE_112)) {
+            throw new IllegalArgumentException(d.name() + ": an ONNX recogniser reads its window of the ArcFace chip");
+        }
+        return new OnnxRecognizer(d, spec(d), parent);
+    }
+
+    /** The ONNX loader's settings (its graph is loaded with the descriptor's SHA-256 of the file). */
+    static SurrogateModel spec(RecognizerDescriptor d) {
+        RecognizerDescriptor.Input in = d.input();
+        return new SurrogateModel(d.name(), d.location(), d.locationSha256(), in.width(), in.height(),
+                SurrogateModel.ColourOrder.valueOf(in.colourOrder().name()), in.mean(), in.std(), in.template(),
+                in.embeddingSize(), d.threshold());
+    }
+
+    private OnnxRecognizer(RecognizerDescriptor descriptor, SurrogateModel spec, NDManager parent) {
+        this.descriptor = descriptor;
         this.spec = spec;
         this.manager = parent.newSubManager();
         try {
@@ -36,8 +55,8 @@ final class OnnxRecognizer implements Recognizer {
             double[] x = axisFit(spec.template(), 0);
             double[] y = axisFit(spec.template(), 1);
             double k = S / ARCFACE_SIDE; // ArcFace 112 edge coordinates to chip edge coordinates
-            float[] rows = TfjsGraphRecognizer.resampleMatrix(y[1] * k, y[0] * spec.height() * k, spec.height());
-            float[] cols = TfjsGraphRecognizer.resampleMatrix(x[1] * k, x[0] * spec.width() * k, spec.width());
+            float[] rows = ChipResampling.matrix(y[1] * k, y[0] * spec.height() * k, spec.height());
+            float[] cols = ChipResampling.matrix(x[1] * k, x[0] * spec.width() * k, spec.width());
             this.rowsT = manager.create(rows, new Shape(spec.height(), S)).transpose(1, 0);
             this.colsT = manager.create(cols, new Shape(spec.width(), S)).transpose(1, 0);
         } catch (RuntimeException e) {
@@ -54,17 +73,17 @@ final class OnnxRecognizer implements Recognizer {
         double mx = 0, my = 0;
         for (int i = 0; i < 5; i++) {
             mx += template[i][axis] / 5;
-            my += SurrogateModel.ARCFACE_112[i][axis] / 5;
+            my += FivePointCrop.ARCFACE_112[i][axis] / 5;
         }
         double sxy = 0, sxx = 0;
         for (int i = 0; i < 5; i++) {
-            sxy += (template[i][axis] - mx) * (SurrogateModel.ARCFACE_112[i][axis] - my);
+            sxy += (template[i][axis] - mx) * (FivePointCrop.ARCFACE_112[i][axis] - my);
             sxx += (template[i][axis] - mx) * (template[i][axis] - mx);
         }
         double scale = sxy / sxx;
         double worst = 0;
         for (int i = 0; i < 5; i++) {
-            worst = Math.max(worst, Math.abs(scale * template[i][axis] + my - scale * mx - SurrogateModel.ARCFACE_112[i][axis]));
+            worst = Math.max(worst, Math.abs(scale * template[i][axis] + my - scale * mx - FivePointCrop.ARCFACE_112[i][axis]));
         }
         if (worst > 1.0) {
             throw new IllegalArgumentException("the template is not the ArcFace one up to a per-axis scale and offset (off by "
@@ -74,13 +93,8 @@ final class OnnxRecognizer implements Recognizer {
     }
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public Crop crop() {
-        return Crop.ARCFACE_112;
+    public RecognizerDescriptor descriptor() {
+        return descriptor;
     }
 
     @Override

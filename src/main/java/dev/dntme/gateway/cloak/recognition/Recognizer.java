@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDList;
 
 /**
  * A face recogniser as the cloak sees it: a network plus the crop it reads, its distance and the
- * threshold under which two faces are the same person. The optimiser treats every recogniser alike;
- * adding one is a class implementing this and a line in {@link Recognizers}.
+ * threshold under which two faces are the same person. The optimiser treats every recogniser alike; one is
+ * loaded from a {@link RecognizerDescriptor} by the class of its format.
  *
  * <p>Chips are {@code [n, 3, 150, 150]}, RGB 0..255, cut at {@link #crop()}; the recogniser does its own
  * resampling, colour order and value scaling. Forward passes record PyTorch autograd when grad mode is on,
@@ -14,9 +14,16 @@ import ai.djl.ndarray.NDList;
  */
 public interface Recognizer extends AutoCloseable {
 
-    String name();
+    /** What it was loaded from. */
+    RecognizerDescriptor descriptor();
 
-    Crop crop();
+    default String name() {
+        return descriptor().name();
+    }
+
+    default Crop crop() {
+        return descriptor().crop();
+    }
 
     /** Embeddings {@code [n, dimension]} of chips {@code [n, 3, 150, 150]}, differentiable. */
     NDArray forward(NDArray chips);

@@ -3,7 +3,6 @@ package dev.dntme.gateway.cloak.engine;
 import dev.dntme.gateway.benchmark.protection.ScraperModel;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import dev.dntme.gateway.cloak.recognition.Crop;
 import java.awt.geom.AffineTransform;
@@ -30,9 +29,9 @@ public final class AlignedScraper implements ScraperModel {
             return (image, l) -> FaceAligner.extractChip(image, FaceAligner.chipToImage(l));
         }
 
-        /** The ArcFace 112 crop held upsampled in a 150x150 chip, as {@link MobileFace} takes it. RGB. */
+        /** The ArcFace 112 crop held upsampled in a 150x150 chip, as MobileFace takes it. RGB. */
         static Crop mobileFaceChip() {
-            return (image, l) -> FaceAligner.extractChip(image, MobileFace.chipToImage(l));
+            return (image, l) -> FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(l));
         }
 
         /** The ArcFace 112x112 5-point crop (InsightFace, EdgeFace, MobileFaceNet ONNX models). RGB. */
@@ -56,7 +55,7 @@ public final class AlignedScraper implements ScraperModel {
         }
     }
 
-    /** ArcFace's 112x112 template (also {@link MobileFace}'s). */
+    /** ArcFace's 112x112 template (also MobileFace's). */
     public static final double[][] ARCFACE_112 = {
         {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
     /** The same template in its original 96x112 frame (SphereFace / OpenVINO reid crops): x - 8. */

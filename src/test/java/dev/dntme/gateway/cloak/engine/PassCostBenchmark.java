@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +19,6 @@ import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
@@ -75,8 +74,8 @@ class PassCostBenchmark {
         out.append("| model | input | intra-op threads | batch | ms / pass | ms / sample | per sample vs batch 1 | CPU ms / pass | CPU ms / sample |\n|---|---|---|---|---|---|---|---|---|\n");
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, CloakProperties.defaults().modelLocation());
-                TfjsGraphRecognizer faceRes = TfjsGraphRecognizer.load(manager, FaceRes.spec());
-                TfjsGraphRecognizer mobileFace = TfjsGraphRecognizer.load(manager, MobileFace.spec());
+                TfjsGraphRecognizer faceRes = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.FACERES));
+                TfjsGraphRecognizer mobileFace = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE));
                 FaceRecognitionNet dlibFp16 = dlib.withComputeType(DataType.FLOAT16)) {
             record Net(String key, String name, String input, Function<NDArray, NDArray> forward, DataType type) {}
             List<Net> nets = java.util.stream.Stream.of(

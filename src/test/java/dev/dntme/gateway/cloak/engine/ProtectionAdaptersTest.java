@@ -1,12 +1,12 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
 import dev.dntme.gateway.cloak.CloakProperties;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import java.awt.geom.AffineTransform;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class ProtectionAdaptersTest {
             landmarks[2 * i + 1] = (float) (130 + 0.28 * (x - 120) + 0.96 * (y - 130));
         }
         AffineTransform generic = AlignedScraper.cropToImage(AlignedScraper.ARCFACE_112, 112, 112, 150, 150, landmarks);
-        AffineTransform own = MobileFace.chipToImage(landmarks);
+        AffineTransform own = FivePointCrop.arcFaceChipToImage(landmarks);
         double[] g = new double[6], o = new double[6];
         generic.getMatrix(g);
         own.getMatrix(o);

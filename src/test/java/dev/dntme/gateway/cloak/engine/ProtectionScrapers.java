@@ -1,12 +1,11 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.dntme.gateway.benchmark.protection.ScraperModel;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import dev.dntme.gateway.cloak.nets.onnx.OnnxGraph;
 import dev.dntme.gateway.cloak.nets.surrogates.SurrogateModel;
@@ -42,12 +41,12 @@ public final class ProtectionScrapers implements AutoCloseable {
                     AlignedScraper::euclidean));
         }
         if (names.isEmpty() || names.contains("faceres")) {
-            TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
+            TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.FACERES));
             models.add(new AlignedScraper("faceres", frontEnd, AlignedScraper.Crop.dlibChip(), chip -> faceres.describe(chip)[0],
                     AlignedScraper::euclidean));
         }
         if (names.isEmpty() || names.contains("mobileface")) {
-            TfjsGraphRecognizer mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
+            TfjsGraphRecognizer mobileface = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE));
             models.add(new AlignedScraper("mobileface", frontEnd, AlignedScraper.Crop.mobileFaceChip(),
                     chip -> mobileface.describe(chip)[0], AlignedScraper::euclidean));
         }

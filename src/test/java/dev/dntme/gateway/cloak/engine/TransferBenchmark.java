@@ -1,5 +1,7 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,8 +21,6 @@ import dev.dntme.gateway.cloak.face.LandmarkNet;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.face.TinyFaceDetector;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -75,8 +75,8 @@ class TransferBenchmark {
                 : new DjlCloakEngine(properties);
         try (NDManager manager = NDManager.newBaseManager();
                 FaceRecognitionNet dlib = FaceRecognitionNet.load(manager, properties.modelLocation());
-                TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
-                TfjsGraphRecognizer mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
+                TfjsGraphRecognizer faceres = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.FACERES));
+                TfjsGraphRecognizer mobileface = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE));
                 FaceLocator locator = new FaceLocator();
                 TinyFaceDetector tiny = new TinyFaceDetector(manager);
                 LandmarkNet landmarkNet = new LandmarkNet(manager)) {
@@ -143,7 +143,7 @@ class TransferBenchmark {
                     tinyAfter.forEach(d -> tinyBoxes.add(d.box()));
                     for (float[] points : landmarkNet.landmarks(pub, tinyBoxes)) {
                         if (points != null) {
-                            scraped.add(mobileface.describe(FaceAligner.extractChip(pub, MobileFace.chipToImage(points)))[0]);
+                            scraped.add(mobileface.describe(FaceAligner.extractChip(pub, FivePointCrop.arcFaceChipToImage(points)))[0]);
                         }
                     }
                     tinyScraped.add(scraped);
@@ -264,7 +264,7 @@ class TransferBenchmark {
         float[] chip = FaceAligner.extractChip(image, face.chipToImage());
         into.get(DLIB).add(dlib.describe(chip)[0]);
         into.get(FACERES).add(faceres.describe(chip)[0]);
-        into.get(MOBILEFACE).add(mobileface.describe(FaceAligner.extractChip(image, MobileFace.chipToImage(face.landmarks())))[0]);
+        into.get(MOBILEFACE).add(mobileface.describe(FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(face.landmarks())))[0]);
     }
 
     /** Best score of a detection overlapping {@code box} by IoU >= DetectorTerm.DETECTED_IOU, 0 if none. */

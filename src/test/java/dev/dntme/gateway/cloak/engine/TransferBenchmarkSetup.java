@@ -1,9 +1,9 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
 import dev.dntme.gateway.benchmark.protection.SystemPropertyBinding;
 import dev.dntme.gateway.cloak.CloakProperties;
 import dev.dntme.gateway.cloak.CloakSettings;
-import dev.dntme.gateway.cloak.nets.FaceRes;
 import java.util.Map;
 
 /** Engine settings of a {@link TransferBenchmark} run, from system properties. */
@@ -55,7 +55,7 @@ final class TransferBenchmarkSetup {
             return "dlib + MobileFace (FaceRes held out), MobileFace target " + p.ensembleTargetDistance();
         }
         return p.ensemble() ? "dlib + FaceRes, FaceRes target " + p.ensembleTargetDistance()
-                + (p.ensembleFeatureWeight() > 0 ? ", feature loss " + FaceRes.FEATURE_NODE + " x" + p.ensembleFeatureWeight() : "")
+                + (p.ensembleFeatureWeight() > 0 ? ", feature loss " + Recognizers.builtIn().descriptor(Recognizers.FACERES).featureNode() + " x" + p.ensembleFeatureWeight() : "")
                 : "none (dlib only)";
     }
 }

@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import static dev.dntme.gateway.cloak.BenchmarkStats.pct;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -22,8 +23,6 @@ import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.face.PublishedFaces;
 import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
-import dev.dntme.gateway.cloak.nets.FaceRes;
-import dev.dntme.gateway.cloak.nets.MobileFace;
 import dev.dntme.gateway.cloak.nets.TfjsGraphRecognizer;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
 import java.awt.image.BufferedImage;
@@ -99,8 +98,8 @@ class UniversalCloakBenchmark {
         try (NDManager manager = NDManager.newBaseManager()) {
             JniUtils.setNumThreads(1);
             dlib = FaceRecognitionNet.load(manager, properties.modelLocation());
-            faceres = TfjsGraphRecognizer.load(manager, FaceRes.spec());
-            mobileface = TfjsGraphRecognizer.load(manager, MobileFace.spec());
+            faceres = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.FACERES));
+            mobileface = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE));
             locator = new FaceLocator();
             PublishedFaces published = new PublishedFaces(locator, false);
             AttackBuilder attack = new AttackBuilder(manager, FaceAligner::extractChip, published::alignments, eot,
@@ -269,7 +268,7 @@ class UniversalCloakBenchmark {
     private float[][] describe(BufferedImage image, LocatedFace face) {
         float[] chip = FaceAligner.extractChip(image, face.chipToImage());
         return new float[][] {dlib.describe(chip)[0], faceres.describe(chip)[0],
-            mobileface.describe(FaceAligner.extractChip(image, MobileFace.chipToImage(face.landmarks())))[0]};
+            mobileface.describe(FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(face.landmarks())))[0]};
     }
 
     /** What a scraper gets from the published bytes: decode, re-detect, re-align, embed. */

@@ -1,5 +1,7 @@
 package dev.dntme.gateway.cloak.nets;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +47,7 @@ class BatchedConvolutionTest {
                 List<LocatedFace> faces = locator.locate(image);
                 assertEquals(1, faces.size(), photos.get(0) + " is a one-person portrait");
                 dlibChips.add(FaceAligner.extractChip(image, faces.get(0).chipToImage()));
-                arcChips.add(FaceAligner.extractChip(image, MobileFace.chipToImage(faces.get(0).landmarks())));
+                arcChips.add(FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(faces.get(0).landmarks())));
                 if (dlibChips.size() == 2) {
                     return;
                 }
@@ -64,12 +66,12 @@ class BatchedConvolutionTest {
 
     @Test
     void faceResGivesTheSameEmbeddingsAndGradientsForABatchOfTwo() {
-        tfjs(FaceRes.spec(), dlibChips);
+        tfjs(Recognizers.builtIn().tfjsSpec(Recognizers.FACERES), dlibChips);
     }
 
     @Test
     void mobileFaceGivesTheSameEmbeddingsAndGradientsForABatchOfTwo() {
-        tfjs(MobileFace.spec(), arcChips);
+        tfjs(Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE), arcChips);
     }
 
     private static void tfjs(TfjsGraphRecognizer.Spec spec, List<float[]> chips) {

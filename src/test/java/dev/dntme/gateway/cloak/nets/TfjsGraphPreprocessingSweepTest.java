@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak.nets;
 
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import ai.djl.ndarray.NDManager;
 import dev.dntme.gateway.cloak.Separation;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 @Tag("benchmark")
 /**
- * Dev harness (tag benchmark) behind the preprocessing choices of {@link FaceRes} and {@link MobileFace}:
+ * Dev harness (tag benchmark) behind the preprocessing choices of {@link FaceRes} and MobileFace:
  * identity separation on people/* for each candidate model under several crops, value ranges and channel
  * orders. {@code mvn -q -B -o -Pbenchmark test -Dtest=TfjsGraphPreprocessingSweepTest}; figures in the
  * surefire output file. Needs the candidate files (faceres-deep, mobilefacenet) copied into
@@ -43,7 +44,7 @@ class TfjsGraphPreprocessingSweepTest {
                     LocatedFace f = locator.locate(image).get(0);
                     who.add(person.getKey());
                     chips.add(FaceAligner.extractChip(image, f.chipToImage()));
-                    arcChips.add(FaceAligner.extractChip(image, MobileFace.chipToImage(f.landmarks())));
+                    arcChips.add(FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(f.landmarks())));
                     AffineTransform inv = f.chipToImage().createInverse();
                     Point2D[] pts = {mean(f, 36, 41), mean(f, 42, 47), f.landmark(30), f.landmark(48), f.landmark(54)};
                     for (int k = 0; k < 5; k++) {

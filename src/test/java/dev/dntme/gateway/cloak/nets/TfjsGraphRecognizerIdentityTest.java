@@ -1,5 +1,7 @@
 package dev.dntme.gateway.cloak.nets;
 
+import dev.dntme.gateway.cloak.recognition.Recognizers;
+import dev.dntme.gateway.cloak.nets.surrogates.FivePointCrop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +44,7 @@ class TfjsGraphRecognizerIdentityTest {
                     assertEquals(1, faces.size(), photo + " is a one-person portrait");
                     who.add(person.getKey());
                     dlibChips.add(FaceAligner.extractChip(image, faces.get(0).chipToImage()));
-                    arcChips.add(FaceAligner.extractChip(image, MobileFace.chipToImage(faces.get(0).landmarks())));
+                    arcChips.add(FaceAligner.extractChip(image, FivePointCrop.arcFaceChipToImage(faces.get(0).landmarks())));
                 }
             }
         }
@@ -60,26 +62,26 @@ class TfjsGraphRecognizerIdentityTest {
 
     @Test
     void faceResOnTheDlibChipSeparatesEveryPairAtItsThreshold() {
-        Separation s = separation(FaceRes.spec(), dlibChips);
+        Separation s = separation(Recognizers.builtIn().tfjsSpec(Recognizers.FACERES), dlibChips);
         System.out.println("faceres: " + s);
         assertTrue(s.samePairs() >= 10 && s.differentPairs() >= 60, s.toString());
         assertEquals(0.0, s.eer(), s.toString());
-        assertTrue(s.sameMax() < FaceRes.THRESHOLD && FaceRes.THRESHOLD < s.differentMin(), s.toString());
+        assertTrue(s.sameMax() < Recognizers.builtIn().descriptor(Recognizers.FACERES).threshold() && Recognizers.builtIn().descriptor(Recognizers.FACERES).threshold() < s.differentMin(), s.toString());
     }
 
     @Test
     void mobileFaceOnTheArcFaceCropSeparatesIdentitiesAtItsThreshold() {
-        Separation s = separation(MobileFace.spec(), arcChips);
+        Separation s = separation(Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE), arcChips);
         System.out.println("mobileface: " + s);
         assertTrue(s.eer() <= 0.02, s.toString());
-        assertTrue(s.sameMax() <= MobileFace.THRESHOLD + 1e-3, s.toString());
-        assertTrue(Math.abs(s.threshold() - MobileFace.THRESHOLD) < 0.01, s.toString());
+        assertTrue(s.sameMax() <= Recognizers.builtIn().descriptor(Recognizers.MOBILEFACE).threshold() + 1e-3, s.toString());
+        assertTrue(Math.abs(s.threshold() - Recognizers.builtIn().descriptor(Recognizers.MOBILEFACE).threshold()) < 0.01, s.toString());
     }
 
     @Test
     void naiveValueRangeCollapsesMobileFace() {
         // the previous measurement's warning: fed 0..1 (as Human feeds it) every face maps to about one vector
-        Separation s = separation(MobileFace.spec().withRange(1f / 255, 0), arcChips);
+        Separation s = separation(Recognizers.builtIn().tfjsSpec(Recognizers.MOBILEFACE).withRange(1f / 255, 0), arcChips);
         assertTrue(s.differentMax() < 0.1, s.toString());
         assertTrue(s.eer() > 0.1, s.toString());
     }
@@ -87,7 +89,7 @@ class TfjsGraphRecognizerIdentityTest {
     @Test
     void gradientsReachTheChip() {
         try (NDManager manager = NDManager.newBaseManager();
-                TfjsGraphRecognizer rec = TfjsGraphRecognizer.load(manager, FaceRes.spec());
+                TfjsGraphRecognizer rec = TfjsGraphRecognizer.load(manager, Recognizers.builtIn().tfjsSpec(Recognizers.FACERES));
                 NDManager pass = manager.newSubManager()) {
             boolean mode = JniUtils.isGradMode();
             try {

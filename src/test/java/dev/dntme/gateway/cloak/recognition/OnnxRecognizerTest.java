@@ -52,7 +52,7 @@ class OnnxRecognizerTest {
                 who.add(photo.substring(0, photo.indexOf('/')));
             }
             for (String name : SurrogateModel.builtIn().keySet()) {
-                try (Recognizer r = Recognizers.load(name, manager, "models/face-api", 0.6)) {
+                try (Recognizer r = Recognizers.builtIn().load(name, manager)) {
                     float[][] e = r.describe(chips.toArray(new float[0][]));
                     for (int i = 0; i < e.length; i++) {
                         for (int j = i + 1; j < e.length; j++) {
@@ -81,9 +81,8 @@ class OnnxRecognizerTest {
                 "onnx-recognizers.platform-face.template", "38.2946,51.6963,73.5318,51.5014,56.0252,71.7366,41.5493,92.3655,70.7299,92.2041",
                 "onnx-recognizers.platform-face.embedding-size", "512",
                 "onnx-recognizers.platform-face.threshold", "0.63");
-        SurrogateModel spec = p.onnxRecognizers().get("platform-face").spec("platform-face");
         try (FaceLocator locator = new FaceLocator(); NDManager manager = NDManager.newBaseManager();
-                Recognizer r = Recognizers.load("platform-face", manager, "models/face-api", 0.6, java.util.Map.of("platform-face", spec))) {
+                Recognizer r = p.recognizerRegistry().load("platform-face", manager)) {
             float[][] e = r.describe(chip(locator, "obama/obama-1.jpg"), chip(locator, "obama/obama-2.jpg"), chip(locator, "biden/biden-1.jpg"));
             assertThat(r.distance(e[0], e[1])).isLessThan(r.threshold());
             assertThat(r.distance(e[0], e[2])).isGreaterThan(r.threshold());

@@ -11,7 +11,31 @@ import java.awt.image.BufferedImage;
  */
 public final class FivePointCrop {
 
+    /** ArcFace's 112x112 template (InsightFace {@code arcface_dst}): eye centres, nose tip, mouth corners. */
+    public static final double[][] ARCFACE_112 = {
+        {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
+
+    /**
+     * The ArcFace template where it lands in a 150x150 chip holding the 112 crop upsampled (chip pixel {@code u} =
+     * crop position {@code (u + 0.5) * 112/150 - 0.5}): every ArcFace-crop recogniser reads that one chip, so that
+     * the cloak warps and perturbs one chip size for all recognisers.
+     */
+    private static final double[][] ARCFACE_IN_CHIP = inChip(ARCFACE_112, 150.0 / 112);
+
     private FivePointCrop() {}
+
+    /** The shared ArcFace chip (150x150) to image pixels, fitted to the face's 68 landmarks. */
+    public static AffineTransform arcFaceChipToImage(float[] landmarks68) {
+        return cropToImage(ARCFACE_IN_CHIP, fivePoints(landmarks68));
+    }
+
+    private static double[][] inChip(double[][] template, double k) {
+        double[][] t = new double[template.length][];
+        for (int i = 0; i < template.length; i++) {
+            t[i] = new double[] {(template[i][0] + 0.5) * k - 0.5, (template[i][1] + 0.5) * k - 0.5};
+        }
+        return t;
+    }
 
     /**
      * The five points from the project's 68 landmarks (flat x,y pairs, image pixels): image-left eye centre

@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * size, and the matching threshold. Distance is the cosine distance of the L2-normalised embeddings
  * ({@link #distance}); two faces are the same person when it is under {@code threshold}.
  *
- * <p>The four built-in models are {@link #builtIn()}; a platform adds its own recogniser by giving the same
- * fields (see docs/cloak-onnx.md).
+ * <p>The four committed models are {@link #builtIn()}; the recogniser registry describes them from these constants
+ * (recognition.BuiltInRecognizers) and builds one of these from any ONNX descriptor to load it, a platform's own
+ * included (docs/cloak-onnx.md).
  *
  * @param name       configuration name, e.g. {@code edgeface-xs}
  * @param file       file path, or classpath resource (see {@link OnnxGraph#load(NDManager, String, String)})
@@ -39,8 +40,7 @@ public record SurrogateModel(String name, String file, String sha256, int width,
     public enum ColourOrder { RGB, BGR }
 
     /** ArcFace's 112x112 template (InsightFace {@code arcface_dst}). */
-    public static final double[][] ARCFACE_112 = {
-        {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655}, {70.7299, 92.2041}};
+    public static final double[][] ARCFACE_112 = FivePointCrop.ARCFACE_112;
 
     /**
      * Thresholds: the equal-error-rate thresholds measured on src/test/resources/faces/people (15 photos, 6 people,
