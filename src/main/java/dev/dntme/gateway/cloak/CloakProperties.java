@@ -1,6 +1,5 @@
 package dev.dntme.gateway.cloak;
 
-import dev.dntme.gateway.cloak.nets.FaceRecognitionNet;
 import dev.dntme.gateway.cloak.recognition.Crop;
 import dev.dntme.gateway.cloak.recognition.RecognizerDescriptor;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
@@ -67,86 +66,15 @@ public record CloakProperties(
         Boolean ensemble,
         @DecimalMin("0.1") @DecimalMax("2.0") Double ensembleTargetDistance,
         @DecimalMin("0.0") @DecimalMax("100.0") Double ensembleFeatureWeight,
-        @Valid Transfer transfer,
+        @Valid TransferSettings transfer,
         List<String> recognizers,
         Map<String, Double> recognizerWeights,
         @DecimalMin("1.0") @DecimalMax("2.0") Double memberTargetRatio,
         Boolean redetectOnPublish,
         @Min(0) @Max(16) Integer othersPerStep,
         Map<String, @Valid OnnxRecognizerSetting> onnxRecognizers,
-        @Valid Frames frames) {
+        @Valid FrameSettings frames) {
 
-    /**
-     * Animations and videos ({@code dntme.cloak.frames.*}). Faces are detected every {@code detectEvery} frames and
-     * followed in between; a followed face carries its cloak from the previous frame, and a frame whose carried cloaks
-     * pass its publish check past the bar plus {@code carryMargin} (at a face SSIM of at least {@code carryMinSsim}) costs
-     * that check alone. Short of it, the frame gets the warm budget from the carried cloak, then the strength's whole
-     * budget; a face still short gets the repair pass and then {@code hardFaces}.
-     *
-     * @param timeout         longest one animation or video may hold a worker (its cloak pass, then its check)
-     * @param warmSteps       most steps in a warm frame's first round (it is checked after 1 when the estimate clears)
-     * @param warmRetrySteps  steps in each further round of a warm frame
-     * @param warmRounds      publish checks of a warm frame before it falls back to the whole budget
-     * @param warmTargetDrop  a warm frame stops pushing this much below the strength's target distance (never below its
-     *                        fail bar): the face was tracked, its cloak is carried, and the finished file is checked
-     * @param detectEvery     run the face detector on every n-th frame (1 = every frame) and follow the faces in
-     *                        between; the publish check's re-detection still notices a face entering in any frame
-     * @param carryMargin     a carried cloak is kept with no steps when its published distance clears the fail bar by
-     *                        this much
-     * @param carryMinSsim    ... and its published face SSIM is at least this
-     * @param hardFaces       a face that neither its level nor the repair pass (a fresh start at the next level up) can
-     *                        protect: {@code obscure} (hidden under a coarse mosaic, checked like a cloak and named on the
-     *                        receipt) or {@code reject} (the whole file fails closed); stills use it after their
-     *                        fallback level (docs/media.md, Hard faces)
-     * @param repair          whether a face short after the whole budget gets the repair pass before {@code hardFaces}
-     * @param yieldToStills   stills first: before each frame, a clip's worker waits while a flagged still is being
-     *                        cloaked, at most this long per frame (0 = never); docs/media.md, Stills first
-     */
-    public record Frames(@NotNull Duration timeout, @NotNull @Min(1) @Max(100) Integer warmSteps,
-            @NotNull @Min(0) @Max(100) Integer warmRetrySteps, @NotNull @Min(1) @Max(10) Integer warmRounds,
-            @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double warmTargetDrop,
-            @NotNull @Min(1) @Max(300) Integer detectEvery,
-            @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double carryMargin,
-            @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double carryMinSsim,
-            @NotNull HardFaces hardFaces,
-            @NotNull Boolean repair,
-            @NotNull Duration yieldToStills) {
-
-        /** What becomes of a face no cloak can protect. */
-        public enum HardFaces {
-            OBSCURE, REJECT
-        }
-
-        @org.springframework.boot.context.properties.bind.ConstructorBinding
-        public Frames {
-            timeout = timeout != null ? timeout : Duration.ofMinutes(30);
-            warmSteps = warmSteps != null ? warmSteps : 3;
-            warmRetrySteps = warmRetrySteps != null ? warmRetrySteps : 2;
-            warmRounds = warmRounds != null ? warmRounds : 2;
-            warmTargetDrop = warmTargetDrop != null ? warmTargetDrop : 0.0;
-            detectEvery = detectEvery != null ? detectEvery : 5;
-            carryMargin = carryMargin != null ? carryMargin : 0.03;
-            carryMinSsim = carryMinSsim != null ? carryMinSsim : 0.90;
-            hardFaces = hardFaces != null ? hardFaces : HardFaces.OBSCURE;
-            repair = repair != null ? repair : true;
-            yieldToStills = yieldToStills != null ? yieldToStills : Duration.ofSeconds(2);
-            if (yieldToStills.isNegative()) {
-                throw new IllegalArgumentException("dntme.cloak.frames.yield-to-stills must not be negative");
-            }
-        }
-
-        public Frames(Duration timeout, Integer warmSteps, Integer warmRetrySteps, Integer warmRounds, Double warmTargetDrop) {
-            this(timeout, warmSteps, warmRetrySteps, warmRounds, warmTargetDrop, null, null, null, null, null, null);
-        }
-
-        static Frames defaults() {
-            return new Frames(null, null, null, null, null);
-        }
-
-        public boolean obscureHardFaces() {
-            return hardFaces == HardFaces.OBSCURE;
-        }
-    }
 
     /**
      * A frame's budget when its cloak starts from the previous frame's: the strength's cap and bars, fewer steps, an
@@ -159,7 +87,7 @@ public record CloakProperties(
                 target, b.failDistance(), b.minFaceSsim(), Math.max(0.0, b.checkMargin()), 1);
     }
 
-    /** A followed frame's check of its carried cloaks, with no steps (see {@link Frames}). */
+    /** A followed frame's check of its carried cloaks, with no steps (see {@link FrameSettings}). */
     public CloakBudget carryBudget(CloakStrength strength) {
         CloakBudget b = budget(strength);
         return b.checkOnly(b.failDistance() + frames.carryMargin(), frames.carryMinSsim());
@@ -220,96 +148,6 @@ public record CloakProperties(
     /** Every recogniser the project has (docs/cloak.md, Model sets, for licences and training-data terms). */
     public static final List<String> WIDE_SET = List.copyOf(Recognizers.builtIn().names());
 
-    /**
-     * Options measured for transfer to recognisers the cloak is not optimised on (docs/benchmarks.md,
-     * Transfer). Defaults reproduce the plain cloak.
-     *
-     * @param momentum      MI-FGSM decay of the accumulated L1-normalised gradient; 0 = plain sign step
-     * @param tiSigma       TI: Gaussian smoothing of the gradient on the perturbation grid, sigma in grid cells; 0 = off
-     * @param cell          perturbation grid cell in chip pixels (1.0)
-     * @param eotZoom       EOT/DI relative zoom range (0.06 = 0.94..1.06)
-     * @param eotShift      EOT/DI shift range, chip pixels (2)
-     * @param eotBlur       EOT blur sigma range, chip pixels (1.0)
-     * @param ensembleModel second model of the ensemble: {@code faceres} (dlib chip) or {@code mobileface}
-     *                      (its own ArcFace 112 crop)
-     * @param extraWeight   weight of the second model's distance term in the ensemble loss (1.0)
-     * @param detectorWeight weight of a term pushing the SSD face detector's scores on each cloaked face down
-     *                      (issue 7: a scraper must detect a face first); 0 = off. With it on, a face also keeps
-     *                      getting steps, within the rounds, while the SSD still detects it in the published bytes
-     * @param adaptiveMaxEps texture-adaptive budget (docs/cloak.md): per-cell caps up to this many 8-bit levels,
-     *                      as costly in face SSIM as the strength's uniform epsilon; 0 = off (one uniform cap)
-     * @param adaptiveMinSsim with the adaptive budget, a face whose published SSIM is under this gets smaller caps
-     *                      and more steps (0.95)
-     * @param dlibFeatureWeight weight of a mid-level feature term of the dlib net (relative L2 change of the
-     *                      {@code dlibFeatureStage} map); 0 = off
-     * @param dlibFeatureStage residual stage of the dlib net for that term ({@code conv64_3})
-     * @param adaptiveOutsideBox with the adaptive budget, let the rest of the chip's region (hair, ears, background
-     *                      outside the face box, which the face SSIM does not measure) take the larger caps too;
-     *                      false = the uniform epsilon stays the ceiling there
-     * @param adaptiveMode  with the adaptive budget, its rule: {@code ssim} (caps follow SSIM's sensitivity, as costly
-     *                      in face SSIM as the uniform epsilon) or {@code masking} (caps follow the clean face's local
-     *                      contrast, their mean over the face box the uniform epsilon: off flat skin, into texture)
-     */
-    public record Transfer(
-            @DecimalMin("0.0") @DecimalMax("2.0") Double momentum,
-            @DecimalMin("0.0") @DecimalMax("10.0") Double tiSigma,
-            @DecimalMin("0.5") @DecimalMax("8.0") Double cell,
-            @DecimalMin("0.0") @DecimalMax("0.3") Double eotZoom,
-            @DecimalMin("0.0") @DecimalMax("12.0") Double eotShift,
-            @DecimalMin("0.0") @DecimalMax("3.0") Double eotBlur,
-            String ensembleModel,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double extraWeight,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double detectorWeight,
-            @DecimalMin("0.0") @DecimalMax("15.0") Double adaptiveMaxEps,
-            @DecimalMin("0.5") @DecimalMax("1.0") Double adaptiveMinSsim,
-            @DecimalMin("0.0") @DecimalMax("100.0") Double dlibFeatureWeight,
-            String dlibFeatureStage,
-            Boolean adaptiveOutsideBox,
-            String adaptiveMode) {
-
-        @org.springframework.boot.context.properties.bind.ConstructorBinding
-        public Transfer {
-            momentum = momentum != null ? momentum : 0.0;
-            tiSigma = tiSigma != null ? tiSigma : 0.0;
-            cell = cell != null ? cell : 1.0;
-            eotZoom = eotZoom != null ? eotZoom : 0.06;
-            eotShift = eotShift != null ? eotShift : 2.0;
-            eotBlur = eotBlur != null ? eotBlur : 1.0;
-            ensembleModel = ensembleModel != null ? ensembleModel : "faceres";
-            extraWeight = extraWeight != null ? extraWeight : 1.0;
-            detectorWeight = detectorWeight != null ? detectorWeight : 0.0;
-            adaptiveMaxEps = adaptiveMaxEps != null ? adaptiveMaxEps : 0.0;
-            adaptiveMinSsim = adaptiveMinSsim != null ? adaptiveMinSsim : 0.95;
-            dlibFeatureWeight = dlibFeatureWeight != null ? dlibFeatureWeight : 0.0;
-            dlibFeatureStage = dlibFeatureStage != null ? dlibFeatureStage : "conv64_3";
-            adaptiveOutsideBox = adaptiveOutsideBox != null ? adaptiveOutsideBox : false;
-            adaptiveMode = adaptiveMode != null ? adaptiveMode : "ssim";
-            if (!adaptiveMode.equals("ssim") && !adaptiveMode.equals("masking")) {
-                throw new IllegalArgumentException("dntme.cloak.transfer.adaptive-mode must be ssim or masking");
-            }
-            if (!ensembleModel.equals("faceres") && !ensembleModel.equals("mobileface")) {
-                throw new IllegalArgumentException("dntme.cloak.transfer.ensemble-model must be faceres or mobileface");
-            }
-            if (!FaceRecognitionNet.isStage(dlibFeatureStage)) {
-                throw new IllegalArgumentException("dntme.cloak.transfer.dlib-feature-stage is not a stage of the dlib net: " + dlibFeatureStage);
-            }
-        }
-
-        /** Every option before the detector term; the detector term off. */
-        public Transfer(Double momentum, Double tiSigma, Double cell, Double eotZoom, Double eotShift, Double eotBlur,
-                String ensembleModel, Double extraWeight) {
-            this(momentum, tiSigma, cell, eotZoom, eotShift, eotBlur, ensembleModel, extraWeight, null, null, null, null, null, null,
-                    null);
-        }
-
-        public static Transfer defaults() {
-            return new Transfer(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-        }
-
-        public boolean mobileFace() {
-            return ensembleModel.equals("mobileface");
-        }
-    }
 
     /**
      * One strength's budget; unset fields take that strength's default.
@@ -426,8 +264,8 @@ public record CloakProperties(
         ensemble = ensemble != null ? ensemble : false;
         ensembleTargetDistance = ensembleTargetDistance != null ? ensembleTargetDistance : 1.0;
         ensembleFeatureWeight = ensembleFeatureWeight != null ? ensembleFeatureWeight : 0.0;
-        transfer = transfer != null ? transfer : Transfer.defaults();
-        frames = frames != null ? frames : Frames.defaults();
+        transfer = transfer != null ? transfer : TransferSettings.defaults();
+        frames = frames != null ? frames : FrameSettings.defaults();
         onnxRecognizers = onnxRecognizers != null ? Map.copyOf(onnxRecognizers) : Map.of();
         Recognizers registry = registry(onnxRecognizers); // refuses an own recogniser under a built-in name
         recognizers = setForAll;

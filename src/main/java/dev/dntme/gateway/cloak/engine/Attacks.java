@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.TransferSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.attack.AttackBuilder;
 import dev.dntme.gateway.cloak.attack.AttackOptions;
@@ -59,7 +60,7 @@ final class Attacks {
      *                   alone on every core gives half back as soon as a second one starts
      */
     static AttackBuilder builder(CloakProperties p, ModelSet models, Runnable beforeStep) {
-        CloakProperties.Transfer t = p.transfer();
+        TransferSettings t = p.transfer();
         AttackOptions options = new AttackOptions(t.cell(), t.momentum(), t.tiSigma(), p.targetFaceSsim(), t.adaptiveMaxEps(),
                 t.adaptiveMinSsim(), t.adaptiveOutsideBox(), beforeStep,
                 // what the early check (CloakProperties.Level.checkMargin) is calibrated from

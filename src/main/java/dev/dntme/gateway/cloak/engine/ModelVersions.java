@@ -1,6 +1,7 @@
 package dev.dntme.gateway.cloak.engine;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.TransferSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.recognition.RecognizerDescriptor;
 import dev.dntme.gateway.cloak.recognition.Recognizers;
@@ -50,7 +51,7 @@ final class ModelVersions {
     }
 
     static String of(CloakProperties p, CloakStrength strength) {
-        String transfer = p.transfer().equals(CloakProperties.Transfer.defaults()) ? "" : "+transfer";
+        String transfer = p.transfer().equals(TransferSettings.defaults()) ? "" : "+transfer";
         if (p.ensemble()) {
             return (p.transfer().mobileFace() ? MOBILEFACE_ENSEMBLE : FACERES_ENSEMBLE) + transfer;
         }

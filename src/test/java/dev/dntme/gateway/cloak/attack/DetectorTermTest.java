@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.TransferSettings;
 import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.SharedModels;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -25,10 +26,10 @@ class DetectorTermTest {
 
     @Test
     void isOffByDefaultAndKeepsTheEngineVersionUnchanged() {
-        CloakProperties.Transfer t = CloakProperties.defaults().transfer();
+        TransferSettings t = CloakProperties.defaults().transfer();
         assertThat(t.detectorWeight()).isZero();
-        assertThat(t).isEqualTo(CloakProperties.Transfer.defaults());
-        assertThat(CloakSettings.of("transfer.detector-weight", "0.5").transfer()).isNotEqualTo(CloakProperties.Transfer.defaults());
+        assertThat(t).isEqualTo(TransferSettings.defaults());
+        assertThat(CloakSettings.of("transfer.detector-weight", "0.5").transfer()).isNotEqualTo(TransferSettings.defaults());
     }
 
     /** The shortcut (clean input + resized region change) must be the input the detector would build itself. */

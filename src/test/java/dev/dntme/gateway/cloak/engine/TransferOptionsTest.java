@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.TransferSettings;
 import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.attack.ChipWarp;
 import java.awt.Rectangle;
@@ -15,7 +16,7 @@ class TransferOptionsTest {
 
     @Test
     void defaultsReproduceThePlainCloak() {
-        CloakProperties.Transfer t = CloakProperties.defaults().transfer();
+        TransferSettings t = CloakProperties.defaults().transfer();
         assertEquals(0.0, t.momentum());
         assertEquals(0.0, t.tiSigma());
         assertEquals(1.0, t.cell());
@@ -35,14 +36,14 @@ class TransferOptionsTest {
         } finally {
             engine.destroy();
         }
-        assertThrows(IllegalArgumentException.class, () -> new CloakProperties.Transfer(null, null, null, null, null, null, "arcface", null));
+        assertThrows(IllegalArgumentException.class, () -> new TransferSettings(null, null, null, null, null, null, "arcface", null));
     }
 
     @Test
     void aDlibFeatureStageThatTheNetDoesNotHaveIsRefused() {
         assertEquals("conv64_3", CloakProperties.defaults().transfer().dlibFeatureStage());
         assertThrows(IllegalArgumentException.class,
-                () -> new CloakProperties.Transfer(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null, null));
+                () -> new TransferSettings(null, null, null, null, null, null, null, null, null, null, null, 1.0, "conv99_1", null, null));
     }
 
     @Test

@@ -9,6 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.dntme.gateway.cloak.CloakBudget;
 import dev.dntme.gateway.cloak.CloakFailedException;
 import dev.dntme.gateway.cloak.CloakProperties;
+import dev.dntme.gateway.cloak.TransferSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.Separation;
 import dev.dntme.gateway.cloak.TestPhotos;
@@ -92,7 +93,7 @@ class UniversalCloakBenchmark {
         CloakProperties properties = TransferBenchmarkSetup.properties();
         CloakBudget medium = properties.budget(CloakStrength.MEDIUM);
         float eps = medium.epsilon();
-        CloakProperties.Transfer transfer = properties.transfer();
+        TransferSettings transfer = properties.transfer();
         Eot eot = new Eot(transfer.eotZoom(), transfer.eotShift(), transfer.eotBlur());
 
         try (NDManager manager = NDManager.newBaseManager()) {
