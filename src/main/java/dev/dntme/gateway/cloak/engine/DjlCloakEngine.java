@@ -255,20 +255,26 @@ public class DjlCloakEngine implements CloakEngine, DisposableBean {
     }
 
     /**
-     * A level's handling of a face its budget cannot protect: the repair pass at the next level up (the top level: its
-     * own budget with twice the rounds and steps), then obscuring or failing closed.
+     * A level's handling of a face its budget cannot protect: the repair pass at the next level up, or down for a face
+     * that failed on its SSIM (at either end: the level's own budget with twice the rounds and steps), then obscuring or
+     * failing closed.
      */
     private HardFaces hardFaces(Worker w, CloakStrength strength, boolean repair, boolean obscure) {
         Level level = w.level(strength);
         HardFaces.Repair pass = null;
         if (repair) {
-            CloakStrength up = strength.ordinal() + 1 < CloakStrength.values().length ? CloakStrength.values()[strength.ordinal() + 1]
-                    : strength;
-            Level next = w.level(up);
-            CloakBudget budget = budget(next.models(), properties.budget(up));
-            pass = new HardFaces.Repair(next.optimizer(), up == strength ? budget.longer(2) : budget);
+            CloakStrength[] all = CloakStrength.values();
+            CloakStrength up = all[Math.min(all.length - 1, strength.ordinal() + 1)];
+            CloakStrength down = all[Math.max(0, strength.ordinal() - 1)];
+            pass = new HardFaces.Repair(w.level(up).optimizer(), repairBudget(w, strength, up), w.level(down).optimizer(),
+                    repairBudget(w, strength, down));
         }
         return new HardFaces(level.models(), level.optimizer(), budget(level.models(), properties.budget(strength)), pass, obscure);
+    }
+
+    private CloakBudget repairBudget(Worker w, CloakStrength from, CloakStrength to) {
+        CloakBudget budget = budget(w.level(to).models(), properties.budget(to));
+        return to == from ? budget.longer(2) : budget;
     }
 
     @Override

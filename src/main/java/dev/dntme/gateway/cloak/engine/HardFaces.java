@@ -18,8 +18,9 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A photo or frame in which some face could not be protected within its level's budget. First a repair pass: the
- * next level's optimiser and budget from a fresh start (a carried or unlucky start is not the reason it fell short).
+ * A photo or frame in which some face could not be protected within its level's budget. First a repair pass from a
+ * fresh start (a carried or unlucky start is not the reason it fell short): the next level up for a face short of the
+ * bar, the next level down for one past it whose face SSIM fell under the floor (HIGH's larger cap on a small face).
  * If a face still falls short, it is obscured ({@link Obscurer}) when the policy allows, and the other faces are
  * cloaked around it; otherwise the photo fails closed. An obscured face must clear the same bar as a cloaked one,
  * at its own alignment and wherever the detector still finds it, or the photo fails closed.
@@ -32,8 +33,12 @@ final class HardFaces {
         CloakOptimizer.Result cloak(BufferedImage masked, List<Target> faces, List<float[]> carried);
     }
 
-    /** The repair pass's optimiser and budget (the next level up, or the top level again with more rounds). */
-    record Repair(CloakOptimizer optimizer, CloakBudget budget) {}
+    /**
+     * The repair pass's optimisers and budgets: {@code up} for a face short of the bar (the next level up, or the top
+     * level again with more rounds), {@code down} for a face past the bar whose SSIM fell under the floor (the next
+     * level down: a smaller cap; the bottom level again with more rounds).
+     */
+    record Repair(CloakOptimizer up, CloakBudget upBudget, CloakOptimizer down, CloakBudget downBudget) {}
 
     /**
      * @param faces      per target, measured on the published bytes
@@ -88,7 +93,10 @@ final class HardFaces {
             onlyCutFaces &= failed.faces().get(f).cleared() || chipInside(targets.get(f), image) < MIN_CHIP_INSIDE;
         }
         if (repair != null && !(obscure && onlyCutFaces)) {
-            r = repair.optimizer().attempt(image, targets, repair.budget(), encoder, random, null);
+            // a face past the bar that failed on its SSIM needs a smaller cap, not a stronger cloak
+            boolean tooVisible = failed.faces().stream().anyMatch(f -> !f.cleared() && whole.clearsFailBar(f.distance()));
+            r = tooVisible ? repair.down().attempt(image, targets, repair.downBudget(), encoder, random, null)
+                    : repair.up().attempt(image, targets, repair.upBudget(), encoder, random, null);
             repaired = true;
             if (r.cleared()) {
                 return Outcome.of(r, true);
