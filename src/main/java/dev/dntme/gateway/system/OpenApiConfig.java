@@ -80,63 +80,6 @@ class OpenApiConfig {
             "POST /v1/admin/recloak", Spec.of(202, Scope.INTERNAL, Problem.NOT_ACCEPTABLE),
             "GET /v1/admin/recloak", Spec.of(Scope.INTERNAL, Problem.NOT_FOUND, Problem.NOT_ACCEPTABLE));
 
-    /** Words for what springdoc can only name: schema properties ("Schema.property") and upload fields. */
-    static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
-            Map.entry("ImageView.id", "The image id (also in Location)"),
-            Map.entry("ImageView.userId", "The platform's user id given at upload"),
-            Map.entry("ImageView.dntMe", "Whether the photo is flagged: its public copy is cloaked"),
-            Map.entry("ImageView.flagSource", "Which rule decided the flag, first match wins: the `dntMe` field, "
-                    + "the `DNT-ME: 1` header, the photo's own XMP (`plus:DataMining` DMI-PROHIBITED*), the user's setting, off"),
-            Map.entry("ImageView.state", "`published` (public copy readable at publicUrl), `withheld` (flagged after upload "
-                    + "and the cloak could not be made: no public copy), `processing` (an animation or video answered "
-                    + "202: its public copy is being made in the background; poll this URL), `rejected` (its background "
-                    + "job failed closed or found the upload bad: nothing published, original deleted; see failure), or, "
-                    + "while an upload is unfinished or being rolled back, `received`, `stored`, `failed`"),
-            Map.entry("ImageView.progress", "Animations and videos only: frames of the public copy made so far"),
-            Map.entry("ImageView.media", "Animations and videos only: what the upload's headers declare"),
-            Map.entry("ImageView.failure", "Rejected images only: why nothing was published (the record is kept for 7 days)"),
-            Map.entry("MediaProgress.framesDone", "Frames finished (cloaked when flagged) so far"),
-            Map.entry("MediaProgress.framesTotal", "Frames in all"),
-            Map.entry("MediaInfo.format", "The uploaded container: `gif`, `apng`, `webp`, `mp4`, `webm` or `mov`"),
-            Map.entry("MediaInfo.frames", "Frames"),
-            Map.entry("MediaInfo.durationMillis", "Play time of one loop in milliseconds"),
-            Map.entry("JobFailure.type", "A problem type (`urn:dntme:problem:…`, see the Problem schema), e.g. `cloak-failed`"),
-            Map.entry("JobFailure.title", "Short summary of the type"),
-            Map.entry("JobFailure.detail", "What happened in this case"),
-            Map.entry("ImageView.publicUrl", "Anonymous URL of the public copy (what the CDN serves); absent unless published"),
-            Map.entry("ImageView.faces", "Faces found (flagged photos; 0 for unflagged ones, which are not searched)"),
-            Map.entry("ImageView.width", "Width of the public copy in pixels"),
-            Map.entry("ImageView.height", "Height of the public copy in pixels"),
-            Map.entry("ImageView.contentType", "Media type of the public copy (stills: JPEG stays JPEG, PNG stays PNG, "
-                    + "WebP becomes JPEG, GIF becomes PNG; animations and videos keep their container, MOV becomes MP4)"),
-            Map.entry("ImageView.receipt", "Present for flagged images: what the cloak did, measured on the published bytes"),
-            Map.entry("ProtectionReceipt.modelVersion", "The cloak model set that made the copy, at most 100 characters (a"
-                    + " re-cloak renews copies of a version no level has now)"),
-            Map.entry("ProtectionReceipt.strength", "Protection level used: `LOW`, `MEDIUM` or `HIGH`"),
-            Map.entry("ProtectionReceipt.models", "The recognisers in that level's loss, the one whose distance is reported"
-                    + " first"),
-            Map.entry("ProtectionReceipt.faces", "One entry per detected face"),
-            Map.entry("Face.x", "Left edge of the face box, in published-image pixels"),
-            Map.entry("Face.y", "Top edge of the face box, in published-image pixels"),
-            Map.entry("Face.width", "Width of the face box in pixels"),
-            Map.entry("Face.height", "Height of the face box in pixels"),
-            Map.entry("Face.embeddingDistance", "Distance between the face's recognition embedding in the published "
-                    + "copy and in the original; the recognizer matches under 0.6, and a face under 0.65 is never published"),
-            Map.entry("Face.ssim", "Structural similarity of the face region, published copy vs original"),
-            Map.entry("Face.obscured", "The face could not be cloaked past the bar, even by the repair pass, and was hidden"
-                    + " under a coarse mosaic or a flat fill instead (dntme.cloak.frames.hard-faces)"),
-            Map.entry("Frames.carried", "Frames whose faces kept the previous frame's cloak, checked, with no optimisation"
-                    + " steps"),
-            Map.entry("Frames.repaired", "Frames in which a face needed the repair pass (a fresh start at the next level up)"),
-            Map.entry("Frames.obscured", "Faces, counted once per frame, hidden because no cloak could protect them"),
-            Map.entry("SettingsRequest.dntMe", "The user's account-level DNT-ME choice"),
-            Map.entry("SettingsRequest.level", "`low`, `medium` or `high`: the level of the user's flagged stills that name"
-                    + " no `strength`; absent or empty: the service default"),
-            Map.entry("SettingsView.level", "The user's chosen level; absent when they use the service default"),
-            Map.entry("SettingsView.republish", "Progress of re-publishing the user's existing photos after a change"),
-            Map.entry("Progress.state", "`running` or `done`"),
-            Map.entry("Progress.withheld", "Photos whose cloak could not be made: their public copy was removed"));
-
     /** The upload's form fields (springdoc sees them as query parameters: @RequestParam reads both). */
     static final Map<String, String> UPLOAD_FIELDS = Map.of(
             "userId", "The platform's user id, 1-128 of `A-Z a-z 0-9 . _ @ : + -` (required)",
@@ -184,7 +127,6 @@ class OpenApiConfig {
     OpenApiCustomizer dntmeContract() {
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM_SCHEMA, problemSchema());
-            describeSchemas(openApi.getComponents());
             List<String> undocumented = new ArrayList<>();
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 String key = method.name() + " " + path;
@@ -286,16 +228,6 @@ class OpenApiConfig {
         }
         body.addRequiredItem("userId");
         operation.setParameters(kept);
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static void describeSchemas(Components components) {
-        DESCRIPTIONS.forEach((key, text) -> {
-            String[] parts = key.split("\\.");
-            Schema schema = require(components.getSchemas().get(parts[0]), "schema " + parts[0]);
-            Schema property = require((Schema) schema.getProperties().get(parts[1]), "property " + key);
-            property.description(text); // next to a $ref too: OpenAPI 3.1 allows it
-        });
     }
 
     private static <T> T require(T value, String what) {
