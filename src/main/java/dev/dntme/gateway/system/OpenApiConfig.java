@@ -190,10 +190,10 @@ class OpenApiConfig {
                             .collect(Collectors.joining("; ")))
                     .content(new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                             new MediaType().schema(problemOf(problems))));
-            if (problems.stream().anyMatch(OpenApiConfig::hasRetryAfter)) {
-                response.addHeaderObject("Retry-After", header(
-                        "seconds to wait before retrying (cloak-busy, cloak-unavailable, cloak-failed, "
-                                + "upload-in-progress, storage-unavailable)", "integer"));
+            if (problems.stream().anyMatch(p -> p.retryAfterSeconds().isPresent())) {
+                response.addHeaderObject("Retry-After", header("seconds to wait before retrying ("
+                        + Arrays.stream(Problem.values()).filter(p -> p.retryAfterSeconds().isPresent())
+                                .map(Problem::slug).collect(Collectors.joining(", ")) + ")", "integer"));
             }
             if (status == 401) {
                 response.addHeaderObject("WWW-Authenticate", header("`Bearer realm=\"dntme\"`", "string"));
@@ -235,11 +235,6 @@ class OpenApiConfig {
             throw new IllegalStateException("OpenApiConfig describes " + what + ", which the API no longer has");
         }
         return value;
-    }
-
-    private static boolean hasRetryAfter(Problem problem) {
-        return EnumSet.of(Problem.CLOAK_BUSY, Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_FAILED,
-                Problem.UPLOAD_IN_PROGRESS, Problem.STORAGE_UNAVAILABLE).contains(problem);
     }
 
     /** RFC 9457 problem details with the {@code type} restricted to this API's values. */
