@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
+import dev.dntme.gateway.system.Problems;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Locale;
 import jakarta.validation.Valid;
@@ -51,6 +52,7 @@ class UserSettingsController {
     }
 
     @GetMapping
+    @Problems({Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE})
     SettingsView get(@PathVariable String userId) {
         UserId.require(userId);
         // A user who never chose has the default: off.
@@ -59,6 +61,7 @@ class UserSettingsController {
     }
 
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Problems({Problem.INVALID_REQUEST, Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE, Problem.UNSUPPORTED_REQUEST_TYPE})
     SettingsView put(@PathVariable String userId, @Valid @RequestBody SettingsRequest body) {
         UserId.require(userId);
         CloakStrength level = level(body.level());
