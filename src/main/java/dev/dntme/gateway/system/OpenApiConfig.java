@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,11 +70,13 @@ class OpenApiConfig {
                                 + "scope `upload` or `internal`")));
     }
 
+    /** The handler mapping is asked for only when the contract is served: a context without MVC has none. */
     @Bean
-    OpenApiCustomizer dntmeContract(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
+    OpenApiCustomizer dntmeContract(
+            @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings) {
         return openApi -> {
             openApi.getComponents().addSchemas(ProblemResponses.PROBLEM_SCHEMA, ProblemResponses.problemSchema());
-            Map<String, HandlerMethod> handlers = handlers(mappings);
+            Map<String, HandlerMethod> handlers = handlers(mappings.getObject());
             List<String> undocumented = new ArrayList<>();
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 String key = method.name() + " " + path;
