@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -11,7 +12,15 @@ import java.util.List;
  * @param faces        one entry per detected face (an animation or video: the faces of its least protected frame)
  * @param frames       an animation or video: what the check of every published frame measured (null for stills)
  */
-public record ProtectionReceipt(String modelVersion, String strength, List<String> models, List<Face> faces, Frames frames) {
+public record ProtectionReceipt(
+        @Schema(description = "The cloak model set that made the copy, at most 100 characters (a re-cloak renews copies"
+                + " of a version no level has now)")
+        String modelVersion,
+        @Schema(description = "Protection level used: `LOW`, `MEDIUM` or `HIGH`") String strength,
+        @Schema(description = "The recognisers in that level's loss, the one whose distance is reported first")
+        List<String> models,
+        @Schema(description = "One entry per detected face") List<Face> faces,
+        Frames frames) {
 
     public ProtectionReceipt(String modelVersion, String strength, List<String> models, List<Face> faces) {
         this(modelVersion, strength, models, faces, null);
@@ -33,7 +42,12 @@ public record ProtectionReceipt(String modelVersion, String strength, List<Strin
      * @param obscured      faces, counted once per frame, obscured because no cloak could protect them
      */
     public record Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim,
-            int carried, int repaired, int obscured) {
+            @Schema(description = "Frames whose faces kept the previous frame's cloak, checked, with no optimisation steps")
+            int carried,
+            @Schema(description = "Frames in which a face needed the repair pass (a fresh start at the next level up)")
+            int repaired,
+            @Schema(description = "Faces, counted once per frame, hidden because no cloak could protect them")
+            int obscured) {
 
         public Frames(int total, int withFaces, int facesChecked, Double minDistance, Double minSsim, Double meanSsim) {
             this(total, withFaces, facesChecked, minDistance, minSsim, meanSsim, 0, 0, 0);
@@ -48,7 +62,18 @@ public record ProtectionReceipt(String modelVersion, String strength, List<Strin
      * @param obscured           the face could not be cloaked past the bar, even by the repair pass, and was obscured
      *                           (a coarse mosaic or a flat fill) instead; its distance is measured the same way
      */
-    public record Face(int x, int y, int width, int height, double embeddingDistance, double ssim, boolean obscured) {
+    public record Face(
+            @Schema(description = "Left edge of the face box, in published-image pixels") int x,
+            @Schema(description = "Top edge of the face box, in published-image pixels") int y,
+            @Schema(description = "Width of the face box in pixels") int width,
+            @Schema(description = "Height of the face box in pixels") int height,
+            @Schema(description = "Distance between the face's recognition embedding in the published copy and in the"
+                    + " original; the recognizer matches under 0.6, and a face under 0.65 is never published")
+            double embeddingDistance,
+            @Schema(description = "Structural similarity of the face region, published copy vs original") double ssim,
+            @Schema(description = "The face could not be cloaked past the bar, even by the repair pass, and was hidden"
+                    + " under a coarse mosaic or a flat fill instead (dntme.cloak.frames.hard-faces)")
+            boolean obscured) {
 
         public Face(int x, int y, int width, int height, double embeddingDistance, double ssim) {
             this(x, y, width, height, embeddingDistance, ssim, false);

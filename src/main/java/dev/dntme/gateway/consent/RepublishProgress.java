@@ -1,5 +1,6 @@
 package dev.dntme.gateway.consent;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,9 @@ public interface RepublishProgress {
 
     Optional<Progress> forUser(String userId);
 
-    /** @param state {@code running} or {@code done} */
-    record Progress(String state, int done, int total, int withheld) {}
+    record Progress(
+            @Schema(description = "`running` or `done`") String state,
+            int done,
+            int total,
+            @Schema(description = "Photos whose cloak could not be made: their public copy was removed") int withheld) {}
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
+import dev.dntme.gateway.system.Problems;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Locale;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -26,12 +28,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/v1/users/{userId}/settings", produces = MediaType.APPLICATION_JSON_VALUE)
 class UserSettingsController {
 
-    /** @param level {@code low}, {@code medium} or {@code high}; absent: the platform's default */
-    record SettingsRequest(@NotNull Boolean dntMe, String level) {}
+    record SettingsRequest(
+            @Schema(description = "The user's account-level DNT-ME choice") @NotNull Boolean dntMe,
+            @Schema(description = "`low`, `medium` or `high`: the level of the user's flagged stills that name no"
+                    + " `strength`; absent or empty: the service default")
+            String level) {}
 
-    /** @param level the user's chosen level; absent when they use the platform's default */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record SettingsView(boolean dntMe, String level, RepublishProgress.Progress republish) {}
+    record SettingsView(
+            boolean dntMe,
+            @Schema(description = "The user's chosen level; absent when they use the service default") String level,
+            @Schema(description = "Progress of re-publishing the user's existing photos after a change")
+            RepublishProgress.Progress republish) {}
 
     private final UserSettingsRepository settings;
     private final ApplicationEventPublisher events;
@@ -44,6 +52,7 @@ class UserSettingsController {
     }
 
     @GetMapping
+    @Problems({Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE})
     SettingsView get(@PathVariable String userId) {
         UserId.require(userId);
         // A user who never chose has the default: off.
@@ -52,6 +61,7 @@ class UserSettingsController {
     }
 
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Problems({Problem.INVALID_REQUEST, Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE, Problem.UNSUPPORTED_REQUEST_TYPE})
     SettingsView put(@PathVariable String userId, @Valid @RequestBody SettingsRequest body) {
         UserId.require(userId);
         CloakStrength level = level(body.level());

@@ -7,6 +7,8 @@ import dev.dntme.gateway.consent.UserSettings;
 import dev.dntme.gateway.upload.PublishedImages;
 import dev.dntme.gateway.system.ApiException;
 import dev.dntme.gateway.system.Problem;
+import dev.dntme.gateway.system.Problems;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -38,6 +40,8 @@ class AdminController {
 
     /** Re-cloaks every public copy made by another cloak model version (or withheld); safe to call twice. */
     @PostMapping(path = "/v1/admin/recloak", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ApiResponse(responseCode = "202", description = "Accepted")
+    @Problems(Problem.NOT_ACCEPTABLE)
     ResponseEntity<RecloakView> recloak() {
         String version = engine.modelVersion();
         String id = RepublishJob.recloakJobId(version);
@@ -49,6 +53,7 @@ class AdminController {
     }
 
     @GetMapping(path = "/v1/admin/recloak", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Problems({Problem.NOT_FOUND, Problem.NOT_ACCEPTABLE})
     RecloakView recloakProgress() {
         String version = engine.modelVersion();
         return view(RepublishJob.recloakJobId(version), version);
@@ -56,6 +61,8 @@ class AdminController {
 
     /** Erases all of a user's photos (both copies), settings and jobs. A second call is harmless. */
     @DeleteMapping("/v1/users/{userId}")
+    @ApiResponse(responseCode = "204", description = "No Content")
+    @Problems(Problem.INVALID_USER_ID)
     ResponseEntity<Void> eraseUser(@PathVariable String userId) {
         UserId.require(userId);
         jobs.delete(RepublishJob.userJobId(userId));

@@ -129,7 +129,7 @@ public class ObjectStore {
 
     private static ApiException unavailable(SdkException e) {
         log.warn("storage call failed: {}", e.getMessage());
-        return new ApiException(Problem.STORAGE_UNAVAILABLE, Problem.STORAGE_UNAVAILABLE.title(), 5, e);
+        return new ApiException(Problem.STORAGE_UNAVAILABLE, Problem.STORAGE_UNAVAILABLE.title(), e);
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -7,27 +7,17 @@ package dev.dntme.gateway.system;
 public class ApiException extends RuntimeException {
 
     private final Problem problem;
-    private final Integer retryAfterSeconds;
 
     public ApiException(Problem problem, String detail) {
-        this(problem, detail, null, null);
+        this(problem, detail, null);
     }
 
     public ApiException(Problem problem, String detail, Throwable cause) {
-        this(problem, detail, null, cause);
-    }
-
-    public ApiException(Problem problem, String detail, Integer retryAfterSeconds, Throwable cause) {
         super(detail, cause);
         this.problem = problem;
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public Problem problem() {
         return problem;
-    }
-
-    public Integer retryAfterSeconds() {
-        return retryAfterSeconds;
     }
 }

@@ -3,153 +3,43 @@ package dev.dntme.gateway.system;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
-import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
-import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The OpenAPI 3.1 contract served at {@code /v3/api-docs} and {@code /v3/api-docs.yaml} (no token
  * needed: it describes the API, it exposes no data) and checked in as docs/openapi.yaml.
  *
- * <p>springdoc derives paths, parameters, bodies and JSON schemas from the controllers; this class adds
- * what it cannot see: the bearer token and its scopes, the problem+json errors each operation can answer
- * with (by {@link Problem} type, so a new or renamed type changes the contract), and the response
- * headers set by hand. An operation springdoc finds that is missing from {@link #OPERATIONS} stops the
- * contract from being served, so a new endpoint cannot go out undocumented.
+ * <p>springdoc derives paths, parameters, bodies and schemas from the controllers and their annotations
+ * ({@code @Schema}, {@code @Parameter}, {@code @ApiResponse}); this class adds what it cannot see: the
+ * bearer token and the scope each call needs (from {@link Scope#requiredFor}, what {@link ApiTokenFilter}
+ * enforces) and the problem+json errors each operation can answer (its {@link Problems}). An operation
+ * without {@code @Problems} stops the contract from being served, so a new endpoint cannot go out undocumented.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfig {
 
-    static final String PROBLEM_SCHEMA = "Problem";
     static final String BEARER = "bearerToken";
-
-    /** What each operation of the API may answer beyond its success response, and the scope it needs. */
-    record Spec(int success, Scope scope, Set<Problem> problems) {
-        static Spec of(Scope scope, Problem... problems) {
-            return of(200, scope, problems);
-        }
-
-        static Spec of(int success, Scope scope, Problem... problems) {
-            EnumSet<Problem> all = EnumSet.of(Problem.UNAUTHORIZED, Problem.INTERNAL, Problem.STORAGE_UNAVAILABLE);
-            all.addAll(Arrays.asList(problems));
-            if (scope == Scope.INTERNAL) {
-                all.add(Problem.FORBIDDEN);
-            }
-            return new Spec(success, scope, all);
-        }
-    }
-
-    /** "METHOD path" → the operation's scope and problem types. */
-    static final Map<String, Spec> OPERATIONS = Map.of(
-            "POST /v1/images", Spec.of(201, Scope.UPLOAD, Problem.INVALID_REQUEST, Problem.MISSING_FILE,
-                    Problem.INVALID_USER_ID, Problem.INVALID_FLAG, Problem.INVALID_IDEMPOTENCY_KEY,
-                    Problem.CORRUPT_IMAGE, Problem.NOT_ACCEPTABLE, Problem.UPLOAD_IN_PROGRESS,
-                    Problem.PAYLOAD_TOO_LARGE, Problem.IMAGE_TOO_LARGE, Problem.UNSUPPORTED_MEDIA_TYPE,
-                    Problem.UNSUPPORTED_REQUEST_TYPE, Problem.IMAGE_DIMENSIONS, Problem.MEDIA_LIMITS,
-                    Problem.IDEMPOTENCY_KEY_REUSED,
-                    Problem.CLOAK_BUSY, Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_FAILED),
-            "GET /v1/images/{id}", Spec.of(Scope.UPLOAD, Problem.NOT_FOUND, Problem.NOT_ACCEPTABLE),
-            "GET /v1/images/{id}/original", Spec.of(Scope.INTERNAL, Problem.NOT_FOUND),
-            "DELETE /v1/images/{id}", Spec.of(204, Scope.INTERNAL),
-            "GET /v1/users/{userId}/settings", Spec.of(Scope.INTERNAL, Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE),
-            "PUT /v1/users/{userId}/settings", Spec.of(Scope.INTERNAL, Problem.INVALID_REQUEST,
-                    Problem.INVALID_USER_ID, Problem.NOT_ACCEPTABLE, Problem.UNSUPPORTED_REQUEST_TYPE),
-            "DELETE /v1/users/{userId}", Spec.of(204, Scope.INTERNAL, Problem.INVALID_USER_ID),
-            "POST /v1/admin/recloak", Spec.of(202, Scope.INTERNAL, Problem.NOT_ACCEPTABLE),
-            "GET /v1/admin/recloak", Spec.of(Scope.INTERNAL, Problem.NOT_FOUND, Problem.NOT_ACCEPTABLE));
-
-    /** Words for what springdoc can only name: schema properties ("Schema.property") and upload fields. */
-    static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
-            Map.entry("ImageView.id", "The image id (also in Location)"),
-            Map.entry("ImageView.userId", "The platform's user id given at upload"),
-            Map.entry("ImageView.dntMe", "Whether the photo is flagged: its public copy is cloaked"),
-            Map.entry("ImageView.flagSource", "Which rule decided the flag, first match wins: the `dntMe` field, "
-                    + "the `DNT-ME: 1` header, the photo's own XMP (`plus:DataMining` DMI-PROHIBITED*), the user's setting, off"),
-            Map.entry("ImageView.state", "`published` (public copy readable at publicUrl), `withheld` (flagged after upload "
-                    + "and the cloak could not be made: no public copy), `processing` (an animation or video answered "
-                    + "202: its public copy is being made in the background; poll this URL), `rejected` (its background "
-                    + "job failed closed or found the upload bad: nothing published, original deleted; see failure), or, "
-                    + "while an upload is unfinished or being rolled back, `received`, `stored`, `failed`"),
-            Map.entry("ImageView.progress", "Animations and videos only: frames of the public copy made so far"),
-            Map.entry("ImageView.media", "Animations and videos only: what the upload's headers declare"),
-            Map.entry("ImageView.failure", "Rejected images only: why nothing was published (the record is kept for 7 days)"),
-            Map.entry("MediaProgress.framesDone", "Frames finished (cloaked when flagged) so far"),
-            Map.entry("MediaProgress.framesTotal", "Frames in all"),
-            Map.entry("MediaInfo.format", "The uploaded container: `gif`, `apng`, `webp`, `mp4`, `webm` or `mov`"),
-            Map.entry("MediaInfo.frames", "Frames"),
-            Map.entry("MediaInfo.durationMillis", "Play time of one loop in milliseconds"),
-            Map.entry("JobFailure.type", "A problem type (`urn:dntme:problem:…`, see the Problem schema), e.g. `cloak-failed`"),
-            Map.entry("JobFailure.title", "Short summary of the type"),
-            Map.entry("JobFailure.detail", "What happened in this case"),
-            Map.entry("ImageView.publicUrl", "Anonymous URL of the public copy (what the CDN serves); absent unless published"),
-            Map.entry("ImageView.faces", "Faces found (flagged photos; 0 for unflagged ones, which are not searched)"),
-            Map.entry("ImageView.width", "Width of the public copy in pixels"),
-            Map.entry("ImageView.height", "Height of the public copy in pixels"),
-            Map.entry("ImageView.contentType", "Media type of the public copy (stills: JPEG stays JPEG, PNG stays PNG, "
-                    + "WebP becomes JPEG, GIF becomes PNG; animations and videos keep their container, MOV becomes MP4)"),
-            Map.entry("ImageView.receipt", "Present for flagged images: what the cloak did, measured on the published bytes"),
-            Map.entry("ProtectionReceipt.modelVersion", "The cloak model set that made the copy, at most 100 characters (a"
-                    + " re-cloak renews copies of a version no level has now)"),
-            Map.entry("ProtectionReceipt.strength", "Protection level used: `LOW`, `MEDIUM` or `HIGH`"),
-            Map.entry("ProtectionReceipt.models", "The recognisers in that level's loss, the one whose distance is reported"
-                    + " first"),
-            Map.entry("ProtectionReceipt.faces", "One entry per detected face"),
-            Map.entry("Face.x", "Left edge of the face box, in published-image pixels"),
-            Map.entry("Face.y", "Top edge of the face box, in published-image pixels"),
-            Map.entry("Face.width", "Width of the face box in pixels"),
-            Map.entry("Face.height", "Height of the face box in pixels"),
-            Map.entry("Face.embeddingDistance", "Distance between the face's recognition embedding in the published "
-                    + "copy and in the original; the recognizer matches under 0.6, and a face under 0.65 is never published"),
-            Map.entry("Face.ssim", "Structural similarity of the face region, published copy vs original"),
-            Map.entry("Face.obscured", "The face could not be cloaked past the bar, even by the repair pass, and was hidden"
-                    + " under a coarse mosaic or a flat fill instead (dntme.cloak.frames.hard-faces)"),
-            Map.entry("Frames.carried", "Frames whose faces kept the previous frame's cloak, checked, with no optimisation"
-                    + " steps"),
-            Map.entry("Frames.repaired", "Frames in which a face needed the repair pass (a fresh start at the next level up)"),
-            Map.entry("Frames.obscured", "Faces, counted once per frame, hidden because no cloak could protect them"),
-            Map.entry("SettingsRequest.dntMe", "The user's account-level DNT-ME choice"),
-            Map.entry("SettingsRequest.level", "`low`, `medium` or `high`: the level of the user's flagged stills that name"
-                    + " no `strength`; absent or empty: the service default"),
-            Map.entry("SettingsView.level", "The user's chosen level; absent when they use the service default"),
-            Map.entry("SettingsView.republish", "Progress of re-publishing the user's existing photos after a change"),
-            Map.entry("Progress.state", "`running` or `done`"),
-            Map.entry("Progress.withheld", "Photos whose cloak could not be made: their public copy was removed"));
-
-    /** The upload's form fields (springdoc sees them as query parameters: @RequestParam reads both). */
-    static final Map<String, String> UPLOAD_FIELDS = Map.of(
-            "userId", "The platform's user id, 1-128 of `A-Z a-z 0-9 . _ @ : + -` (required)",
-            "dntMe", "`true` / `false` (or `1` / `0`): the explicit flag for this upload (overrides everything else)",
-            "strength", "`low`, `medium` or `high` (case-insensitive): the protection level of a flagged upload; a still"
-                    + " without it takes the user's level, else the service default (`high`, cloaked in the background:"
-                    + " 202), an animation or video `medium`");
-
-    static final Map<String, String> UPLOAD_HEADERS = Map.of(
-            "DNT-ME", "`1` flags the upload; `0` means no opinion (it cannot switch off a user's setting); "
-                    + "`true` / `false` are read the same way",
-            "Idempotency-Key", "1-200 printable ASCII characters; the same key, user and bytes return the same image "
-                    + "and publish nothing twice (a key reused for other bytes: 422 `idempotency-key-reused`)");
 
     /** Answered for a route or method the API does not have, so they belong to no operation. */
     static final Set<Problem> ROUTING_PROBLEMS = EnumSet.of(Problem.NOT_FOUND, Problem.METHOD_NOT_ALLOWED);
@@ -180,189 +70,75 @@ class OpenApiConfig {
                                 + "scope `upload` or `internal`")));
     }
 
+    /** The handler mapping is asked for only when the contract is served: a context without MVC has none. */
     @Bean
-    OpenApiCustomizer dntmeContract() {
+    OpenApiCustomizer dntmeContract(
+            @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings) {
         return openApi -> {
-            openApi.getComponents().addSchemas(PROBLEM_SCHEMA, problemSchema());
-            describeSchemas(openApi.getComponents());
+            openApi.getComponents().addSchemas(ProblemResponses.PROBLEM_SCHEMA, ProblemResponses.problemSchema());
+            Map<String, HandlerMethod> handlers = handlers(mappings.getObject());
             List<String> undocumented = new ArrayList<>();
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 String key = method.name() + " " + path;
-                Spec spec = OPERATIONS.get(key);
-                if (spec == null) {
+                HandlerMethod handler = handlers.get(key);
+                Problems problems = handler == null ? null : handler.getMethodAnnotation(Problems.class);
+                if (problems == null) {
                     undocumented.add(key);
                     return;
                 }
-                document(path, method, operation, spec);
+                document(Scope.requiredFor(method.name(), path), path, operation, problems.value());
             }));
             if (!undocumented.isEmpty()) {
-                throw new IllegalStateException("Operations missing from OpenApiConfig.OPERATIONS: " + undocumented);
+                throw new IllegalStateException("Operations without @Problems: " + undocumented);
             }
         };
     }
 
-    private static void document(String path, PathItem.HttpMethod method, Operation operation, Spec spec) {
+    /** "METHOD pattern" of every handler, the way springdoc names its operations. */
+    private static Map<String, HandlerMethod> handlers(RequestMappingHandlerMapping mappings) {
+        Map<String, HandlerMethod> handlers = new HashMap<>();
+        mappings.getHandlerMethods().forEach((info, handler) -> info.getPatternValues().forEach(pattern ->
+                info.getMethodsCondition().getMethods().forEach(m -> handlers.put(m.name() + " " + pattern, handler))));
+        return handlers;
+    }
+
+    /** The scope goes in as Scope.requiredFor answers for the path template: its {id} stands for any id. */
+    private static void document(Scope scope, String path, Operation operation, Problem[] own) {
         operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
         operation.setTags(List.of(path.split("/")[2]));
-        if (path.equals("/v1/images") && method == PathItem.HttpMethod.POST) {
-            uploadFields(operation);
+        operation.addExtension("x-dntme-scope", scope.name().toLowerCase());
+        formFields(operation);
+        EnumSet<Problem> problems = EnumSet.of(Problem.UNAUTHORIZED, Problem.INTERNAL, Problem.STORAGE_UNAVAILABLE);
+        problems.addAll(Arrays.asList(own));
+        if (scope == Scope.INTERNAL) {
+            problems.add(Problem.FORBIDDEN);
         }
-        operation.addExtension("x-dntme-scope", spec.scope().name().toLowerCase());
-        ApiResponses responses = operation.getResponses();
-        // springdoc cannot see the status a ResponseEntity is built with: it documents 200.
-        if (spec.success() != 200) {
-            ApiResponse ok = responses.remove("200");
-            ok.description(switch (spec.success()) {
-                case 201 -> "Created";
-                case 202 -> "Accepted";
-                case 204 -> "No Content";
-                default -> ok.getDescription();
-            });
-            if (spec.success() == 204) {
-                ok.content(null);
-            }
-            responses.addApiResponse(Integer.toString(spec.success()), ok);
-        }
-        if (path.equals("/v1/images") && method == PathItem.HttpMethod.POST) {
-            ApiResponse created = responses.get("201");
-            created.addHeaderObject("Location", header("/v1/images/{id} of the image", "string"));
-            created.addHeaderObject("Idempotent-Replayed", header(
-                    "`true` when this answers a retry with an Idempotency-Key already used (nothing was published again)",
-                    "boolean"));
-            // Animations and videos: the same body and headers, the public copy made by a background job.
-            ApiResponse accepted = new ApiResponse().description("Accepted: an animation or video whose public copy a "
-                    + "background job makes (state `processing`); poll Location until `published` or `rejected`")
-                    .content(created.getContent()).headers(new LinkedHashMap<>(created.getHeaders()));
-            responses.addApiResponse("202", accepted);
-        }
-        if (path.endsWith("/original")) {
-            responses.get("200").content(imageContent())
-                    .addHeaderObject("Cache-Control", header("`no-store, private`: never cached by intermediaries", "string"));
-        }
-        // Problems grouped by status, in status order; each status names exactly the types it can carry.
-        Map<Integer, List<Problem>> byStatus = spec.problems().stream().collect(Collectors.groupingBy(
-                p -> p.status().value(), TreeMap::new, Collectors.toList()));
-        byStatus.forEach((status, problems) -> {
-            ApiResponse response = new ApiResponse()
-                    .description(problems.stream().map(p -> "`" + p.slug() + "`: " + p.title())
-                            .collect(Collectors.joining("; ")))
-                    .content(new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                            new MediaType().schema(problemOf(problems))));
-            if (problems.stream().anyMatch(OpenApiConfig::hasRetryAfter)) {
-                response.addHeaderObject("Retry-After", header(
-                        "seconds to wait before retrying (cloak-busy, cloak-unavailable, cloak-failed, "
-                                + "upload-in-progress, storage-unavailable)", "integer"));
-            }
-            if (status == 401) {
-                response.addHeaderObject("WWW-Authenticate", header("`Bearer realm=\"dntme\"`", "string"));
-            }
-            responses.addApiResponse(status.toString(), response);
-        });
+        ProblemResponses.add(operation.getResponses(), problems);
     }
 
-    /** The upload's fields go into its multipart body; its headers get their meaning. */
+    /**
+     * A multipart body's @RequestParam fields: springdoc sees them as query parameters (@RequestParam reads
+     * both), but clients send them as parts, so they move into the body with their description and required.
+     */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static void uploadFields(Operation operation) {
-        Schema body = operation.getRequestBody().getContent().get("multipart/form-data").getSchema();
-        body.getProperties().put("file", ((Schema) body.getProperties().get("file")).description(
-                "The photo: JPEG, PNG, WebP or GIF (recognised by its bytes, not by the part's Content-Type); "
-                        + "an animation (GIF, WebP, APNG) or a video (MP4, WebM, MOV) is answered 202"));
+    private static void formFields(Operation operation) {
+        MediaType form = operation.getRequestBody() == null ? null
+                : operation.getRequestBody().getContent().get(org.springframework.http.MediaType.MULTIPART_FORM_DATA_VALUE);
+        if (form == null || operation.getParameters() == null) {
+            return;
+        }
+        Schema body = form.getSchema();
         List<Parameter> kept = new ArrayList<>();
         for (Parameter parameter : operation.getParameters()) {
-            if ("query".equals(parameter.getIn()) && UPLOAD_FIELDS.containsKey(parameter.getName())) {
-                Schema field = OpenApiConfig.<String>typed("string").description(UPLOAD_FIELDS.get(parameter.getName()));
-                if (parameter.getName().equals("strength")) {
-                    field._enum(List.of("low", "medium", "high"));
-                } else if (parameter.getName().equals("dntMe")) {
-                    field._enum(List.of("true", "false", "1", "0"));
-                }
-                body.addProperty(parameter.getName(), field);
-            } else {
-                if ("header".equals(parameter.getIn())) {
-                    parameter.description(require(UPLOAD_HEADERS.get(parameter.getName()), "header " + parameter.getName()));
-                }
+            if (!"query".equals(parameter.getIn())) {
                 kept.add(parameter);
+                continue;
+            }
+            body.addProperty(parameter.getName(), parameter.getSchema().description(parameter.getDescription()));
+            if (Boolean.TRUE.equals(parameter.getRequired())) {
+                body.addRequiredItem(parameter.getName());
             }
         }
-        body.addRequiredItem("userId");
         operation.setParameters(kept);
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static void describeSchemas(Components components) {
-        DESCRIPTIONS.forEach((key, text) -> {
-            String[] parts = key.split("\\.");
-            Schema schema = require(components.getSchemas().get(parts[0]), "schema " + parts[0]);
-            Schema property = require((Schema) schema.getProperties().get(parts[1]), "property " + key);
-            property.description(text); // next to a $ref too: OpenAPI 3.1 allows it
-        });
-    }
-
-    private static <T> T require(T value, String what) {
-        if (value == null) {
-            throw new IllegalStateException("OpenApiConfig describes " + what + ", which the API no longer has");
-        }
-        return value;
-    }
-
-    private static boolean hasRetryAfter(Problem problem) {
-        return EnumSet.of(Problem.CLOAK_BUSY, Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_FAILED,
-                Problem.UPLOAD_IN_PROGRESS, Problem.STORAGE_UNAVAILABLE).contains(problem);
-    }
-
-    /** RFC 9457 problem details with the {@code type} restricted to this API's values. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static Schema<?> problemSchema() {
-        Map<String, Schema> properties = new LinkedHashMap<>();
-        properties.put("type", OpenApiConfig.<String>typed("string").format("uri")
-                ._enum(Arrays.stream(Problem.values()).map(p -> p.type().toString()).toList())
-                .description("Stable error type: " + Arrays.stream(Problem.values())
-                        .map(p -> "`" + p.type() + "` (" + p.status().value() + ") " + p.title())
-                        .collect(Collectors.joining("; "))));
-        properties.put("title", typed("string").description("Short summary of the type"));
-        properties.put("status", typed("integer").format("int32").description("The HTTP status"));
-        properties.put("detail", typed("string").description("What happened in this case"));
-        properties.put("instance", typed("string").format("uri"));
-        Schema schema = typed("object").description("RFC 9457 problem details (application/problem+json)")
-                .required(List.of("type", "title", "status"));
-        schema.setProperties(properties);
-        return schema;
-    }
-
-    /** The Problem schema with {@code type} narrowed to the given values. */
-    private static Schema<?> problemOf(List<Problem> problems) {
-        Schema<String> type = OpenApiConfig.<String>typed("string")
-                ._enum(problems.stream().map(p -> p.type().toString()).toList());
-        return new Schema<>().allOf(List.of(
-                new Schema<>().$ref("#/components/schemas/" + PROBLEM_SCHEMA),
-                typed("object").addProperty("type", type)));
-    }
-
-    private static Content imageContent() {
-        Content content = new Content();
-        for (String type : List.of("image/jpeg", "image/png", "image/webp", "image/gif")) {
-            content.addMediaType(type, new MediaType().schema(typed("string").format("binary")));
-        }
-        return content;
-    }
-
-    /** A schema of one JSON type, written as OpenAPI 3.1 wants it ({@code types}) and as 3.0 did ({@code type}). */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static <T> Schema<T> typed(String type) {
-        Schema schema = new Schema<T>();
-        schema.type(type);
-        schema.types(new java.util.LinkedHashSet<>(List.of(type)));
-        return schema;
-    }
-
-    private static Header header(String description, String type) {
-        return new Header().description(description).schema(typed(type));
-    }
-
-    /** For tests: every problem type the contract names somewhere. */
-    static Set<Problem> documentedProblems() {
-        EnumSet<Problem> all = EnumSet.copyOf(ROUTING_PROBLEMS);
-        OPERATIONS.values().forEach(spec -> all.addAll(spec.problems()));
-        return all;
     }
 }

@@ -1,6 +1,7 @@
 package dev.dntme.gateway.system;
 
 import java.net.URI;
+import java.util.OptionalInt;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -31,18 +32,18 @@ public enum Problem {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "This Idempotency-Key was already used for a different photo"),
     UPLOAD_IN_PROGRESS("upload-in-progress", HttpStatus.CONFLICT,
-            "An upload with this Idempotency-Key is still being processed"),
+            "An upload with this Idempotency-Key is still being processed", 2),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "This API answers only in JSON"),
     CLOAK_BUSY("cloak-busy", HttpStatus.TOO_MANY_REQUESTS,
-            "Every cloak worker is busy and the queue is full; retry after the indicated delay"),
+            "Every cloak worker is busy and the queue is full; retry after the indicated delay", 5),
     CLOAK_UNAVAILABLE("cloak-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
-            "The cloak engine is not ready; the flagged photo was not published"),
+            "The cloak engine is not ready; the flagged photo was not published", 30),
     CLOAK_FAILED("cloak-failed", HttpStatus.SERVICE_UNAVAILABLE,
-            "The photo's faces could not be protected; nothing was published"),
+            "The photo's faces could not be protected; nothing was published", 30),
     STORAGE_UNAVAILABLE("storage-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
-            "Storage is unavailable; nothing was published, retry with the same Idempotency-Key"),
+            "Storage is unavailable; nothing was published, retry with the same Idempotency-Key", 5),
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected error; nothing was published");
 
     private static final String TYPE_PREFIX = "urn:dntme:problem:";
@@ -50,11 +51,22 @@ public enum Problem {
     private final String slug;
     private final HttpStatus status;
     private final String title;
+    private final OptionalInt retryAfterSeconds;
 
     Problem(String slug, HttpStatus status, String title) {
+        this(slug, status, title, OptionalInt.empty());
+    }
+
+    /** A problem a retry may cure: every answer of it carries Retry-After, and the contract says so. */
+    Problem(String slug, HttpStatus status, String title, int retryAfterSeconds) {
+        this(slug, status, title, OptionalInt.of(retryAfterSeconds));
+    }
+
+    Problem(String slug, HttpStatus status, String title, OptionalInt retryAfterSeconds) {
         this.slug = slug;
         this.status = status;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public URI type() {
@@ -71,5 +83,10 @@ public enum Problem {
 
     public String slug() {
         return slug;
+    }
+
+    /** The Retry-After of every answer with this problem; empty for those a retry cannot cure. */
+    public OptionalInt retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

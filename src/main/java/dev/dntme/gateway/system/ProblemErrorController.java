@@ -3,6 +3,7 @@ package dev.dntme.gateway.system;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,8 +21,6 @@ class ProblemErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
         Problem problem = ProblemHandler.forStatus(status);
-        return ResponseEntity.status(status)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(ProblemHandler.detail(problem, problem.title()));
+        return ProblemHandler.answer(problem, HttpStatusCode.valueOf(status)).body(ProblemHandler.detail(problem, problem.title()));
     }
 }

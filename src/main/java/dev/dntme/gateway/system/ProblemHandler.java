@@ -40,23 +40,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             log.warn("{} answered {}: {}{}", e.problem().slug(), e.problem().status().value(), e.getMessage(),
                     e.getCause() == null ? "" : " (cause: " + e.getCause() + ")");
         }
-        return problem(e.problem(), e.getMessage(), e.retryAfterSeconds());
+        return problem(e.problem(), e.getMessage());
     }
 
     @ExceptionHandler(CloakBusyException.class)
     ResponseEntity<ProblemDetail> cloakBusy(CloakBusyException e) {
-        return problem(Problem.CLOAK_BUSY, Problem.CLOAK_BUSY.title(), 5);
+        return problem(Problem.CLOAK_BUSY, Problem.CLOAK_BUSY.title());
     }
 
     @ExceptionHandler(CloakUnavailableException.class)
     ResponseEntity<ProblemDetail> cloakUnavailable(CloakUnavailableException e) {
-        return problem(Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_UNAVAILABLE.title(), 30);
+        return problem(Problem.CLOAK_UNAVAILABLE, Problem.CLOAK_UNAVAILABLE.title());
     }
 
     @ExceptionHandler(CloakFailedException.class)
     ResponseEntity<ProblemDetail> cloakFailed(CloakFailedException e) {
         log.warn("cloak failed, nothing published: {}", e.getMessage());
-        return problem(Problem.CLOAK_FAILED, Problem.CLOAK_FAILED.title(), 30);
+        return problem(Problem.CLOAK_FAILED, Problem.CLOAK_FAILED.title());
     }
 
     /**
@@ -68,21 +68,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             RecoverableDataAccessException.class})
     ResponseEntity<ProblemDetail> catalogUnavailable(DataAccessException e) {
         log.warn("catalog unavailable: {}", e.toString());
-        return problem(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5);
+        return problem(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published");
     }
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> multipart(MultipartException e) {
         if (e instanceof MaxUploadSizeExceededException) {
-            return problem(Problem.PAYLOAD_TOO_LARGE, "The upload exceeds the configured byte limit", null);
+            return problem(Problem.PAYLOAD_TOO_LARGE, "The upload exceeds the configured byte limit");
         }
-        return problem(Problem.INVALID_REQUEST, "The multipart body could not be read", null);
+        return problem(Problem.INVALID_REQUEST, "The multipart body could not be read");
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
-        return problem(Problem.INTERNAL, Problem.INTERNAL.title(), null);
+        return problem(Problem.INTERNAL, Problem.INTERNAL.title());
     }
 
     /** Spring's built-in MVC errors: keep their status and detail, give them our type. */
@@ -90,16 +90,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
         if (ex instanceof MaxUploadSizeExceededException) {
-            return ResponseEntity.status(Problem.PAYLOAD_TOO_LARGE.status())
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            return answer(Problem.PAYLOAD_TOO_LARGE, Problem.PAYLOAD_TOO_LARGE.status())
                     .body(detail(Problem.PAYLOAD_TOO_LARGE, "The upload exceeds the configured byte limit"));
         }
         Problem problem = forSpringError(ex, statusCode);
         ProblemDetail detail = body instanceof ProblemDetail pd ? pd : ProblemDetail.forStatus(statusCode);
         detail.setType(problem.type());
         detail.setTitle(problem.title());
-        return ResponseEntity.status(statusCode).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+        return answer(problem, statusCode).headers(headers).body(detail);
     }
 
     static Problem forSpringError(Exception ex, HttpStatusCode status) {
@@ -131,13 +129,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return body;
     }
 
-    static ResponseEntity<ProblemDetail> problem(Problem problem, String detail, @Nullable Integer retryAfter) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(problem.status())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (retryAfter != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, retryAfter.toString());
-        }
-        return builder.body(detail(problem, detail));
+    static ResponseEntity<ProblemDetail> problem(Problem problem, String detail) {
+        return answer(problem, problem.status()).body(detail(problem, detail));
+    }
+
+    /** Every problem answer starts here, so Retry-After is sent exactly for the problems that carry it. */
+    static ResponseEntity.BodyBuilder answer(Problem problem, HttpStatusCode status) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        problem.retryAfterSeconds().ifPresent(seconds -> builder.header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds)));
+        return builder;
     }
 
     static URI typeOf(Problem problem) {

@@ -221,7 +221,7 @@ class UploadService {
         count(failure instanceof ApiException api && api.problem().status().is4xxClientError() ? "rejected"
                 : flag.dntMe() ? "failed-closed" : "failed", reason(failure));
         if (CatalogFailures.retryable(failure)) {
-            return new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published", 5,
+            return new ApiException(Problem.STORAGE_UNAVAILABLE, "The catalog is unavailable; nothing was published",
                     failure);
         }
         // a catalog that refuses the row (a constraint, a value too long) refuses it again on every retry: a 500, logged
@@ -270,7 +270,7 @@ class UploadService {
         }
         if (earlier.state() != ImageState.PUBLISHED) {
             throw new ApiException(Problem.UPLOAD_IN_PROGRESS,
-                    "The first upload with this Idempotency-Key is still running; retry shortly", 2, null);
+                    "The first upload with this Idempotency-Key is still running; retry shortly");
         }
         return new UploadResult(view(earlier), true);
     }

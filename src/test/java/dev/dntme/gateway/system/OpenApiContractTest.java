@@ -97,8 +97,8 @@ class OpenApiContractTest {
         doc.path("paths").properties().forEach(path -> path.getValue().properties()
                 .forEach(op -> documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
 
-        assertThat(handled).hasSize(OpenApiConfig.OPERATIONS.size());
-        assertThat(documented).isEqualTo(handled).isEqualTo(new TreeSet<>(OpenApiConfig.OPERATIONS.keySet()));
+        assertThat(handled).isNotEmpty();
+        assertThat(documented).isEqualTo(handled);
         doc.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op ->
                 assertThat(op.getValue().path("security").toString()).as(op.getKey() + " " + path.getKey())
                         .contains(OpenApiConfig.BEARER)));
@@ -136,22 +136,51 @@ class OpenApiContractTest {
     void every_problem_type_is_in_the_contract_with_its_status() throws Exception {
         JsonNode doc = contract();
         List<String> types = new ArrayList<>();
-        doc.path("components").path("schemas").path(OpenApiConfig.PROBLEM_SCHEMA).path("properties").path("type")
+        doc.path("components").path("schemas").path(ProblemResponses.PROBLEM_SCHEMA).path("properties").path("type")
                 .path("enum").forEach(t -> types.add(t.asString()));
         assertThat(types).containsExactlyInAnyOrder(
                 java.util.Arrays.stream(Problem.values()).map(p -> p.type().toString()).toArray(String[]::new));
-        assertThat(OpenApiConfig.documentedProblems()).containsExactlyInAnyOrder(Problem.values());
 
-        // Each operation's error responses carry only types of that status.
+        // Each operation's error responses carry only types of that status, and every type is answered somewhere.
+        Set<String> answered = new TreeSet<>();
+        OpenApiConfig.ROUTING_PROBLEMS.forEach(p -> answered.add(p.type().toString()));
         doc.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op ->
                 op.getValue().path("responses").properties().forEach(response -> {
                     JsonNode problem = response.getValue().path("content").path("application/problem+json");
                     if (!problem.isMissingNode()) {
                         problem.path("schema").path("allOf").get(1).path("properties").path("type").path("enum")
-                                .forEach(t -> assertThat(statusOf(t.asString())).as(t.asString())
-                                        .isEqualTo(Integer.parseInt(response.getKey())));
+                                .forEach(t -> {
+                                    answered.add(t.asString());
+                                    assertThat(statusOf(t.asString())).as(t.asString())
+                                            .isEqualTo(Integer.parseInt(response.getKey()));
+                                });
                     }
                 })));
+        assertThat(answered).containsExactlyInAnyOrderElementsOf(types);
+    }
+
+    /**
+     * The scope the contract documents is the one ApiTokenFilter enforces: an upload-scoped token is refused
+     * (403) exactly by the operations documented as internal. Path variables get a value no resource has, so
+     * an allowed call ends in a 4xx of its own and changes nothing.
+     */
+    @Test
+    void every_operation_documents_the_scope_the_token_filter_enforces() throws Exception {
+        JsonNode doc = contract();
+        List<String> checked = new ArrayList<>();
+        doc.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            String method = op.getKey().toUpperCase(Locale.ROOT);
+            String concrete = path.getKey().replaceAll("\\{[^/]+}", "no-such-thing");
+            String documented = op.getValue().path("x-dntme-scope").asString();
+            assertThat(documented).as(method + " " + path.getKey()).isIn("upload", "internal");
+            assertThat(Scope.requiredFor(method, concrete).name().toLowerCase(Locale.ROOT))
+                    .as(method + " " + concrete).isEqualTo(documented);
+            int status = send(method, concrete, dev.dntme.gateway.support.ApiClient.UPLOAD_TOKEN).statusCode();
+            assertThat(status == 403).as("%s %s with an upload token answered %d; documented scope %s",
+                    method, concrete, status, documented).isEqualTo(documented.equals("internal"));
+            checked.add(method + " " + concrete);
+        }));
+        assertThat(checked).isNotEmpty();
     }
 
     @Test
@@ -185,6 +214,16 @@ class OpenApiContractTest {
         HttpResponse<String> response = get("/v3/api-docs", "application/json");
         assertThat(response.statusCode()).isEqualTo(200);
         return JsonMapper.builder().build().readTree(response.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
