@@ -122,8 +122,11 @@ class MediaRepublishTest {
 
     @Test
     void aGifWhoseCloakCannotBeMadeWhenItsUserTurnsDntMeOnIsWithheldNeverLeftClean() throws Exception {
-        // a cloak too weak to clear the bar on any frame: one step at a tiny budget
+        // a cloak too weak to clear the bar on any frame: one step at a tiny budget, at MEDIUM, with no repair pass and
+        // the file rejected rather than the face obscured
         try (ConfigurableApplicationContext weak = start("--dntme.cloak.redetect-on-publish=false",
+                "--dntme.upload.default-media-strength=MEDIUM", "--dntme.cloak.frames.repair=false",
+                "--dntme.cloak.frames.hard-faces=reject",
                 "--dntme.cloak.medium.steps=1", "--dntme.cloak.medium.retry-steps=0", "--dntme.cloak.medium.rounds=1",
                 "--dntme.cloak.medium.epsilon=0.5", "--dntme.cloak.medium.min-steps=1")) {
             ApiClient client = new ApiClient(((WebServerApplicationContext) weak).getWebServer().getPort());
