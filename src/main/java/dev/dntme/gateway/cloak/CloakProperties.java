@@ -237,7 +237,7 @@ public record CloakProperties(
     // pass-equivalents per one-face photo than a fixed 8 + 4 + 4 at the same protection (docs/benchmarks.md, Speed)
     static final Level MEDIUM_DEFAULT = new Level(6f, 12, 4, 3, 2, 0.8, 0.05, 3, DEFAULT_RECOGNIZERS, true, 0.4);
     // HIGH is the strong level: three recognisers, a larger budget, too slow for a request (10-20 s a photo here)
-    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1, STRONG_SET, false, 3.0);
+    static final Level HIGH_DEFAULT = new Level(10f, 14, 6, 4, 4, 1.0, -1.0, 1, STRONG_SET, false, 5.0);
 
     public CloakProperties {
         modelLocation = modelLocation != null ? modelLocation : "models/face-api";

@@ -28,6 +28,14 @@ import java.util.Locale;
  */
 final class FrameCheck {
 
+    /**
+     * The face-SSIM floor is a breakage guard, enforced on each frame's own encoding while the frame is made; a video's
+     * final encoding (inter-frame, another quantiser) moves a face's SSIM by a few hundredths, and a frame at HIGH made
+     * at 0.851 came out at 0.841 and rejected a whole clip whose every face was protected. The file check allows this
+     * much for the file's encoding; a broken cloak lands far below it.
+     */
+    static final double ENCODE_SSIM_SLACK = 0.03;
+
     /** A face this close to the fail bar at its own alignment gets the detector's alignments measured too. */
     static final double NEAR_BAR = 0.05;
 
@@ -164,11 +172,11 @@ final class FrameCheck {
             double ssim = Ssim.of(original, shown, box);
             boolean hidden = obscured.get(f);
             if (!hidden) {
-                if (!(ssim >= budget.minFaceSsim())) {
+                if (!(ssim >= budget.minFaceSsim() - ENCODE_SSIM_SLACK)) {
                     // a breakage guard, as for stills: a face this changed is not published (an obscured one is meant to be)
                     throw new CloakFailedException(String.format(Locale.ROOT,
                             "published frame %d: the face at %d,%d %dx%d came out with SSIM %.3f, under the floor %.2f", index, box.x,
-                            box.y, box.width, box.height, ssim, budget.minFaceSsim()));
+                            box.y, box.width, box.height, ssim, budget.minFaceSsim() - ENCODE_SSIM_SLACK));
                 }
                 totals.minSsim = Math.min(totals.minSsim, ssim);
                 totals.ssimSum += ssim;
