@@ -164,9 +164,7 @@ public final class DetectorTerm {
     }
 
     public static double iou(Rectangle2D a, Rectangle2D b) {
-        Rectangle2D i = a.createIntersection(b);
-        double inter = i.isEmpty() ? 0 : i.getWidth() * i.getHeight();
-        return inter / (a.getWidth() * a.getHeight() + b.getWidth() * b.getHeight() - inter);
+        return dev.dntme.gateway.cloak.face.Boxes.iou(a, b);
     }
 
     /** Output indices [lo, hi) of the 512 input whose legacy-bilinear samples touch canvas pixels start..start+len-1. */

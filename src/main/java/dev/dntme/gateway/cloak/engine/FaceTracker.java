@@ -1,5 +1,6 @@
 package dev.dntme.gateway.cloak.engine;
 
+import dev.dntme.gateway.cloak.face.Boxes;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.FaceLocator;
 import dev.dntme.gateway.cloak.face.LocatedFace;
@@ -42,7 +43,7 @@ final class FaceTracker {
                 return null;
             }
             Rectangle2D box = moved(t.box(), t.landmarks(), points).createIntersection(bounds);
-            if (box.isEmpty() || iou(box, t.box()) < MIN_STEP_IOU) {
+            if (box.isEmpty() || Boxes.iou(box, t.box()) < MIN_STEP_IOU) {
                 return null;
             }
             faces.add(new LocatedFace(box, t.score(), points, FaceAligner.chipToImage(points)));
@@ -80,14 +81,5 @@ final class FaceTracker {
             spread += dx * dx + dy * dy;
         }
         return new double[] {mx, my, Math.sqrt(spread / n)};
-    }
-
-    static double iou(Rectangle2D a, Rectangle2D b) {
-        Rectangle2D i = a.createIntersection(b);
-        if (i.isEmpty()) {
-            return 0;
-        }
-        double inter = i.getWidth() * i.getHeight();
-        return inter / (a.getWidth() * a.getHeight() + b.getWidth() * b.getHeight() - inter);
     }
 }

@@ -7,6 +7,7 @@ import dev.dntme.gateway.cloak.FrameSource;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
 import dev.dntme.gateway.cloak.attack.Ssim;
 import dev.dntme.gateway.cloak.attack.Target;
+import dev.dntme.gateway.cloak.face.Boxes;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
@@ -217,7 +218,7 @@ final class FrameCheck {
         int best = -1;
         double bestIou = FrameSequence.SAME_FACE_IOU;
         for (int f = 0; f < cloaked.size(); f++) {
-            double iou = FrameSequence.iou(cloaked.get(f).box(), box);
+            double iou = Boxes.iou(cloaked.get(f).box(), box);
             if (iou >= bestIou) {
                 best = f;
                 bestIou = iou;

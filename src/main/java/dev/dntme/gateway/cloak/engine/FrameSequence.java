@@ -10,8 +10,8 @@ import dev.dntme.gateway.cloak.FrameSource;
 import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.attack.WarmStart;
+import dev.dntme.gateway.cloak.face.Boxes;
 import dev.dntme.gateway.cloak.face.LocatedFace;
-import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
@@ -254,21 +254,12 @@ final class FrameSequence {
         Track best = null;
         double bestIou = SAME_FACE_IOU;
         for (Track t : tracks) {
-            double iou = FaceTracker.iou(t.box(), box);
+            double iou = Boxes.iou(t.box(), box);
             if (iou >= bestIou) {
                 best = t;
                 bestIou = iou;
             }
         }
         return best;
-    }
-
-    static double iou(Rectangle a, Rectangle b) {
-        Rectangle i = a.intersection(b);
-        if (i.isEmpty()) {
-            return 0;
-        }
-        double inter = (double) i.width * i.height;
-        return inter / ((double) a.width * a.height + (double) b.width * b.height - inter);
     }
 }

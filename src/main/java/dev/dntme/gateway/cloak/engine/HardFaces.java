@@ -7,6 +7,7 @@ import dev.dntme.gateway.cloak.attack.CloakOptimizer;
 import dev.dntme.gateway.cloak.attack.Ssim;
 import dev.dntme.gateway.cloak.attack.Target;
 import dev.dntme.gateway.cloak.attack.WarmStart;
+import dev.dntme.gateway.cloak.face.Boxes;
 import dev.dntme.gateway.cloak.face.FaceAligner;
 import dev.dntme.gateway.cloak.face.LocatedFace;
 import dev.dntme.gateway.cloak.recognition.Recognizer;
@@ -180,7 +181,7 @@ final class HardFaces {
         // wherever a scraper's detector still finds a face on the obscured area, measured at its alignment too
         for (LocatedFace found : models.locator().locate(published)) {
             for (int f : hidden) {
-                if (FrameSequence.iou(found.box().getBounds(), targets.get(f).box()) >= FrameSequence.SAME_FACE_IOU) {
+                if (Boxes.iou(found.box().getBounds(), targets.get(f).box()) >= FrameSequence.SAME_FACE_IOU) {
                     shown.add(FaceAligner.extractChip(published, found.chipToImage()));
                     clean.add(FaceAligner.extractChip(original, targets.get(f).chipToImage()));
                     owner.add(f);

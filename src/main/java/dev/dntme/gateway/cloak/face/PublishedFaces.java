@@ -75,7 +75,7 @@ public final class PublishedFaces implements AutoCloseable {
                     int best = -1;
                     double bestIou = SAME_FACE_IOU;
                     for (int f = 0; f < boxes.size(); f++) {
-                        double iou = iou(d.box(), boxes.get(f));
+                        double iou = Boxes.iou(d.box(), boxes.get(f));
                         if (iou >= bestIou) {
                             best = f;
                             bestIou = iou;
@@ -102,15 +102,6 @@ public final class PublishedFaces implements AutoCloseable {
     /** Whether {@link #search} looks for faces beyond the given boxes. */
     public boolean redetects() {
         return redetect;
-    }
-
-    static double iou(Rectangle2D a, Rectangle2D b) {
-        Rectangle2D i = a.createIntersection(b);
-        if (i.isEmpty()) {
-            return 0;
-        }
-        double inter = i.getWidth() * i.getHeight();
-        return inter / (a.getWidth() * a.getHeight() + b.getWidth() * b.getHeight() - inter);
     }
 
     /** Frees the Tiny detector; the shared nets stay with their locator. */
