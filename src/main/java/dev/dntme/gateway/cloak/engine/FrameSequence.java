@@ -211,7 +211,12 @@ final class FrameSequence {
                 }
                 return frame(o, attempt.how(), faces, targets);
             }
-            HardFaces.Outcome settled = hardFaces.settle(frame, targets, result, encoder, random);
+            // a face hidden before got its repair pass then: another try at a cloak, but no second repair pass
+            boolean repairedBefore = false;
+            for (int f = 0; f < targets.size(); f++) {
+                repairedBefore |= !result.faces().get(f).cleared() && from.get(f) != null && from.get(f).obscured();
+            }
+            HardFaces.Outcome settled = hardFaces.settle(frame, targets, result, encoder, random, !repairedBefore);
             return frame(settled, How.REPAIRED, faces, targets);
         } catch (CloakFailedException failed) {
             throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);

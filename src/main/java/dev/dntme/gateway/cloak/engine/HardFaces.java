@@ -87,13 +87,19 @@ final class HardFaces {
 
     /** After {@code failed} left some face short: the repair pass, then obscuring or failing closed. */
     Outcome settle(BufferedImage image, List<Target> targets, CloakOptimizer.Result failed, ImageEncoder encoder, Random random) {
+        return settle(image, targets, failed, encoder, random, true);
+    }
+
+    /** @param mayRepair false: a face the repair pass already failed on (in an earlier frame): obscure it directly */
+    Outcome settle(BufferedImage image, List<Target> targets, CloakOptimizer.Result failed, ImageEncoder encoder, Random random,
+            boolean mayRepair) {
         CloakOptimizer.Result r = failed;
         boolean repaired = false;
         boolean onlyCutFaces = true;
         for (int f = 0; f < targets.size(); f++) {
             onlyCutFaces &= failed.faces().get(f).cleared() || chipInside(targets.get(f), image) < MIN_CHIP_INSIDE;
         }
-        if (repair != null && !(obscure && onlyCutFaces)) {
+        if (repair != null && !(obscure && (onlyCutFaces || !mayRepair))) {
             // a face past the bar that failed on its SSIM needs a smaller cap, not a stronger cloak
             boolean tooVisible = failed.faces().stream().anyMatch(f -> !f.cleared() && whole.clearsFailBar(f.distance()));
             r = tooVisible ? repair.down().attempt(image, targets, repair.downBudget(), encoder, random, null)

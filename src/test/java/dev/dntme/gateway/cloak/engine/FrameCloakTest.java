@@ -32,14 +32,28 @@ class FrameCloakTest {
     private static DjlCloakEngine engine;
 
     @BeforeAll
-    static void loadOnce() throws InterruptedException {
-        Map<String, String> settings = CloakSettings.dlibAlone();
-        settings.put("intra-op-threads", "2");
-        // as the service runs by default: the frame's check re-detects the face, as the finished file's check always
-        // does; measured at its own box only, a frame can clear the bar while made and miss it in the file (0.643 on CI)
-        settings.put("redetect-on-publish", "true");
-        engine = new DjlCloakEngine(CloakSettings.of(settings));
-        assertThat(engine.awaitReady(120_000)).as("engine ready").isTrue();
+    static void loadOnce() {
+        engine = readyEngine(Map.of());
+    }
+
+    /**
+     * dlib alone on two intra-op threads, re-detecting in the publish check as the service runs by default (measured at
+     * its own box only, a frame can clear the bar while made and miss it in the file: 0.643 on CI), with
+     * {@code settings} on top; loaded and warm.
+     */
+    static DjlCloakEngine readyEngine(Map<String, String> settings) {
+        Map<String, String> all = CloakSettings.dlibAlone();
+        all.put("intra-op-threads", "2");
+        all.put("redetect-on-publish", "true");
+        all.putAll(settings);
+        DjlCloakEngine ready = new DjlCloakEngine(CloakSettings.of(all));
+        try {
+            assertThat(ready.awaitReady(120_000)).as("engine ready").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return ready;
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package dev.dntme.gateway.cloak.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakedFrames;
 import dev.dntme.gateway.cloak.ProtectionReceipt;
@@ -26,13 +25,8 @@ class FrameTrackingTest {
     private static DjlCloakEngine engine;
 
     @BeforeAll
-    static void loadOnce() throws InterruptedException {
-        Map<String, String> settings = CloakSettings.dlibAlone();
-        settings.put("intra-op-threads", "2");
-        settings.put("redetect-on-publish", "true");
-        settings.put("frames.detect-every", "10");
-        engine = new DjlCloakEngine(CloakSettings.of(settings));
-        assertThat(engine.awaitReady(120_000)).as("engine ready").isTrue();
+    static void loadOnce() {
+        engine = FrameCloakTest.readyEngine(Map.of("frames.detect-every", "10"));
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dntme.gateway.cloak.CloakFailedException;
-import dev.dntme.gateway.cloak.CloakSettings;
 import dev.dntme.gateway.cloak.CloakStrength;
 import dev.dntme.gateway.cloak.CloakedFrames;
 import dev.dntme.gateway.cloak.CloakedImage;
@@ -25,27 +24,17 @@ import org.junit.jupiter.api.Test;
  */
 class HardFacesTest {
 
-    /** A budget no face clears: the smallest cap, one step, one check. */
-    private static Map<String, String> hopeless(String hardFaces) {
-        Map<String, String> settings = CloakSettings.dlibAlone();
-        settings.put("intra-op-threads", "2");
-        settings.put("medium.epsilon", "0.5");
-        settings.put("medium.steps", "1");
-        settings.put("medium.min-steps", "1");
-        settings.put("medium.retry-steps", "0");
-        settings.put("medium.rounds", "1");
-        settings.put("frames.warm-steps", "1");
-        settings.put("frames.warm-rounds", "1");
-        settings.put("frames.repair", "false");
-        settings.put("frames.hard-faces", hardFaces);
-        return settings;
+    /** A budget no face clears: the smallest cap, one step, one check; no repair pass. */
+    private static DjlCloakEngine hopeless(String hardFaces) {
+        return FrameCloakTest.readyEngine(Map.of("medium.epsilon", "0.5", "medium.steps", "1", "medium.min-steps", "1",
+                "medium.retry-steps", "0", "medium.rounds", "1", "frames.warm-steps", "1", "frames.warm-rounds", "1",
+                "frames.repair", "false", "frames.hard-faces", hardFaces, "redetect-on-publish", "false"));
     }
 
     @Test
     void aFaceNoCloakCanProtectIsObscuredInEveryFrameAndTheReceiptSaysSo() throws Exception {
-        DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(hopeless("obscure")));
+        DjlCloakEngine engine = hopeless("obscure");
         try {
-            assertThat(engine.awaitReady(120_000)).isTrue();
             List<BufferedImage> frames = FrameCloakTest.pan("people/obama/obama-1.jpg", 3, 0, 2);
             List<BufferedImage> published = new ArrayList<>();
 
@@ -79,9 +68,8 @@ class HardFacesTest {
 
     @Test
     void withHardFacesRejectTheFileFailsClosed() throws Exception {
-        DjlCloakEngine engine = new DjlCloakEngine(CloakSettings.of(hopeless("reject")));
+        DjlCloakEngine engine = hopeless("reject");
         try {
-            assertThat(engine.awaitReady(120_000)).isTrue();
             List<BufferedImage> frames = FrameCloakTest.pan("people/obama/obama-1.jpg", 2, 0, 2);
 
             assertThatThrownBy(() -> engine.cloakFrames(FrameCloakTest.source(frames), CloakStrength.MEDIUM, TestPhotos::jpeg90,
