@@ -60,7 +60,7 @@ public record FrameSettings(@NotNull Duration timeout, @NotNull @Min(1) @Max(100
         carryMinSsim = carryMinSsim != null ? carryMinSsim : 0.90;
         hardFaces = hardFaces != null ? hardFaces : HardFaces.OBSCURE;
         repair = repair != null ? repair : true;
-        yieldToStills = yieldToStills != null ? yieldToStills : Duration.ofSeconds(2);
+        yieldToStills = yieldToStills != null ? yieldToStills : Duration.ofMillis(500);
         if (yieldToStills.isNegative()) {
             throw new IllegalArgumentException("dntme.cloak.frames.yield-to-stills must not be negative");
         }
