@@ -217,7 +217,7 @@ final class FrameSequence {
                 repairedBefore |= !result.faces().get(f).cleared() && from.get(f) != null && from.get(f).obscured();
             }
             HardFaces.Outcome settled = hardFaces.settle(frame, targets, result, encoder, random, !repairedBefore);
-            return frame(settled, How.REPAIRED, faces, targets);
+            return frame(settled, settled.repaired() ? How.REPAIRED : How.WHOLE, faces, targets);
         } catch (CloakFailedException failed) {
             throw new CloakFailedException("frame " + index + ": " + failed.getMessage(), failed);
         }
