@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * What the metadata reader is allowed to see of an untrusted upload: only the containers that can hold
@@ -96,27 +94,7 @@ final class MetadataSegments {
     }
 
     private static byte[] inflate(byte[] deflated) {
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(deflated);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            while (!inflater.finished()) {
-                int n = inflater.inflate(buffer);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    return null; // truncated or not a zlib stream
-                }
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_XMP_BYTES) {
-                    return null;
-                }
-            }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            return null;
-        } finally {
-            inflater.end();
-        }
+        return BoundedInflate.inflate(deflated, MAX_XMP_BYTES);
     }
 
     /** SOI, the segments before the first scan (less lying extended-XMP parts), EOI. */
